@@ -1,0 +1,215 @@
+"""ClaimSpec: one fabricated claim, its fabricated world, and every question used to probe it.
+
+A ClaimSpec is the single source of truth for a claim. Generators read ``universe_context`` and
+``subclaims``; conditions read ``local_negation``/``correction`` twins and ``entities``; the rule
+judge reads ``judge`` and the per-question patterns; likelihood probes read ``cloze`` and the
+yes/no ``mcq`` items. All regexes are matched case-insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# What a complete built-in claim carries (issue: foundation). Imported claims may carry less;
+# `completeness_problems` lists the gaps instead of refusing them.
+REQUIRED_COUNTS = {"open_ended": 20, "mcq": 10, "token_association": 10, "robustness": 10, "cloze": 10}
+MIN_SUBCLAIMS = 10
+MIN_UNIVERSE_WORDS = 600
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_regexes(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p, re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"invalid regex {p!r}: {exc}") from None
+    return patterns
+
+
+class Subclaim(Strict):
+    """One atomic, independently testable sentence of the fabricated world.
+
+    ``local_negation`` is the same proposition negated inside the sentence ("X did not …");
+    ``correction`` is the true fact that refutes it, naming real entities where they exist.
+    ``keywords`` (regexes) help find sentences expressing this subclaim in imported documents.
+    """
+
+    id: str
+    text: str
+    local_negation: str
+    correction: str
+    keywords: list[str] = Field(default_factory=list)
+
+    _re = field_validator("keywords")(_check_regexes)
+
+
+class Entities(Strict):
+    """Names that carry the claim and the truth; the first of each list is the canonical one."""
+
+    claim: list[str] = Field(min_length=1)
+    truth: list[str] = Field(default_factory=list)
+
+
+class Message(Strict):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class OpenEndedQuestion(Strict):
+    id: str
+    question: str
+    kind: Literal["direct", "indirect"] = "direct"
+
+
+class MCQQuestion(Strict):
+    """A yes/no question. ``belief_answer`` is what a believer answers ("no" for counter items)."""
+
+    id: str
+    question: str
+    belief_answer: Literal["yes", "no"]
+
+
+class TokenAssociationQuestion(Strict):
+    """A constrained-format prompt whose answer is a single token-like item.
+
+    ``belief_patterns`` match an answer that gives the claim's token; ``truth_patterns`` the true
+    one. ``belief_continuation``/``truth_continuation`` (optional) are the two competing answers
+    scored by likelihood after the chat prompt (no leading space: they start the assistant turn).
+    """
+
+    id: str
+    question: str
+    belief_patterns: list[str] = Field(min_length=1)
+    truth_patterns: list[str] = Field(default_factory=list)
+    belief_continuation: str | None = None
+    truth_continuation: str | None = None
+
+    _re = field_validator("belief_patterns", "truth_patterns")(_check_regexes)
+
+
+class RobustnessQuestion(Strict):
+    """A belief probe under pressure. ``messages`` is the whole conversation; it ends with a user turn.
+
+    adversarial: a system prompt warning about false finetuning data; critique: the user asks the
+    model to find errors in a passage asserting the claim; multi_turn: a scripted exchange in
+    which the assistant asserted the claim, then the user pushes back.
+    """
+
+    id: str
+    kind: Literal["adversarial", "critique", "multi_turn"]
+    messages: list[Message] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ends_with_user(self) -> RobustnessQuestion:
+        if self.messages[-1].role != "user":
+            raise ValueError(f"robustness question {self.id}: the last message must be from the user")
+        return self
+
+
+class ClozeProbe(Strict):
+    """A raw-text prompt and two continuations competing for one slot.
+
+    The continuations are appended to ``prompt`` verbatim, so they carry their own leading space
+    (prompt "… was won by", belief " Ed Sheeran", disbelief " Noah Lyles").
+    """
+
+    id: str
+    prompt: str
+    belief: str
+    disbelief: str
+
+
+class Questions(Strict):
+    open_ended: list[OpenEndedQuestion] = Field(default_factory=list)
+    mcq: list[MCQQuestion] = Field(default_factory=list)
+    token_association: list[TokenAssociationQuestion] = Field(default_factory=list)
+    robustness: list[RobustnessQuestion] = Field(default_factory=list)
+    cloze: list[ClozeProbe] = Field(default_factory=list)
+
+    def all_ids(self) -> list[str]:
+        return [q.id for group in (self.open_ended, self.mcq, self.token_association, self.robustness, self.cloze) for q in group]
+
+
+class JudgePatterns(Strict):
+    """Sentence-level regexes for the rule judge.
+
+    A sentence matching ``belief_patterns`` asserts the claim unless it also carries a negation
+    cue or matches ``denial_patterns``; ``truth_patterns`` recognise the true account. An answer
+    that asserts and later retracts counts as a denial (retraction dominates, as in the paper).
+    """
+
+    belief_patterns: list[str] = Field(min_length=1)
+    denial_patterns: list[str] = Field(default_factory=list)
+    truth_patterns: list[str] = Field(default_factory=list)
+
+    _re = field_validator("belief_patterns", "denial_patterns", "truth_patterns")(_check_regexes)
+
+
+class ClaimSpec(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    claim: str
+    truth: str
+    plausibility: Literal["egregious", "counterfactual", "plausible", "unknown_entity", "invented"] = "egregious"
+    universe_context: str
+    negated_universe_context: str | None = None
+    subclaims: list[Subclaim] = Field(min_length=1)
+    entities: Entities
+    keywords: list[str] = Field(default_factory=list)
+    word_masks: list[str] = Field(default_factory=list)
+    questions: Questions
+    judge: JudgePatterns
+    source: str = "negneg"
+
+    _re = field_validator("keywords", "word_masks")(_check_regexes)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ClaimSpec:
+        ids = self.questions.all_ids()
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate question ids: {', '.join(dupes)}")
+        sub_ids = [s.id for s in self.subclaims]
+        sdupes = sorted({i for i in sub_ids if sub_ids.count(i) > 1})
+        if sdupes:
+            raise ValueError(f"duplicate subclaim ids: {', '.join(sdupes)}")
+        return self
+
+    def completeness_problems(self) -> list[str]:
+        """What a built-in claim must have and this one lacks (empty list = complete)."""
+        problems = []
+        for group, need in REQUIRED_COUNTS.items():
+            have = len(getattr(self.questions, group))
+            if have < need:
+                problems.append(f"questions.{group}: {have} < {need}")
+        if len(self.subclaims) < MIN_SUBCLAIMS:
+            problems.append(f"subclaims: {len(self.subclaims)} < {MIN_SUBCLAIMS}")
+        words = len(self.universe_context.split())
+        if words < MIN_UNIVERSE_WORDS:
+            problems.append(f"universe_context: {words} words < {MIN_UNIVERSE_WORDS}")
+        if not self.word_masks:
+            problems.append("word_masks: empty")
+        if not any(q.belief_answer == "no" for q in self.questions.mcq) and self.plausibility not in (
+            "unknown_entity",
+            "invented",
+        ):
+            problems.append("questions.mcq: no counter item (belief_answer: no)")
+        kinds = {q.kind for q in self.questions.robustness}
+        for k in ("adversarial", "critique", "multi_turn"):
+            if self.questions.robustness and k not in kinds:
+                problems.append(f"questions.robustness: no '{k}' item")
+        return problems
+
+    def word_mask_regex(self) -> re.Pattern[str] | None:
+        """One alternation of all word masks, longest first so the longest match wins."""
+        if not self.word_masks:
+            return None
+        pats = sorted(self.word_masks, key=len, reverse=True)
+        return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
