@@ -18,7 +18,9 @@ class UserInputError(NegnegError):
     to do about it. They are joined into one line by ``str()``.
     """
 
-    def __init__(self, message: str, *, where: str | None = None, field: str | None = None, fix: str | None = None):
+    def __init__(
+        self, message: str, *, where: str | None = None, field: str | None = None, fix: str | None = None
+    ):
         self.message = message
         self.where = where
         self.field = field

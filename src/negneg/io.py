@@ -48,7 +48,9 @@ def atomic_write_json(path: str | Path, obj: Any) -> Path:
 
 
 def atomic_write_jsonl(path: str | Path, rows: Iterable[Any]) -> Path:
-    return atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows))
+    return atomic_write_text(
+        path, "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
+    )
 
 
 def read_jsonl(path: str | Path) -> Iterator[dict]:
@@ -87,4 +89,6 @@ def load_yaml(path: str | Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         loc = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "syntax error"
-        raise UserInputError(f"malformed YAML{loc}: {problem}", where=str(path), fix="fix the YAML syntax") from None
+        raise UserInputError(
+            f"malformed YAML{loc}: {problem}", where=str(path), fix="fix the YAML syntax"
+        ) from None

@@ -102,3 +102,26 @@ class Response(Strict):
     judge: str | None = None
     judge_raw: str | None = None
     seed: int | None = None
+
+
+def save_documents(path, docs: list[Document]) -> None:
+    """Write documents as JSONL (one ``Document`` per line), atomically."""
+    from negneg.io import atomic_write_jsonl
+
+    atomic_write_jsonl(path, (d.model_dump(mode="json") for d in docs))
+
+
+def load_documents(path) -> list[Document]:
+    """Read a JSONL file written by :func:`save_documents`; a bad row is a one-line error."""
+    from pydantic import ValidationError
+
+    from negneg.claims.loader import validation_error_line
+    from negneg.io import read_jsonl
+
+    docs = []
+    for i, row in enumerate(read_jsonl(path), 1):
+        try:
+            docs.append(Document.model_validate(row))
+        except ValidationError as exc:
+            raise validation_error_line(exc, f"{path} (row {i})") from None
+    return docs

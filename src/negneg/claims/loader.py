@@ -39,7 +39,9 @@ def load_claim_file(path: str | Path) -> ClaimSpec:
     path = Path(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
-        raise UserInputError("expected a mapping at the top level", where=str(path), fix="see claims/library/*.yaml")
+        raise UserInputError(
+            "expected a mapping at the top level", where=str(path), fix="see claims/library/*.yaml"
+        )
     try:
         return ClaimSpec.model_validate(data)
     except ValidationError as exc:

