@@ -1,0 +1,94 @@
+"""Time estimates for ``negneg run --dry-run``, from measured throughput.
+
+Defaults are this project's measurements on a 2-core CPU (see README, bench/); where the work dir
+already holds finished training stages, their measured tokens/s replace the defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from negneg.experiments.plan import Plan
+from negneg.experiments.schema import Experiment
+
+# Measured on the 2-core dev machine (SmolLM2-135M LoRA ~130 tok/s; tiny-random far faster).
+TRAIN_TOK_S = {"smollm2-135m": 130.0, "tiny-random": 6000.0}
+GEN_TOK_S = {"smollm2-135m": 120.0, "tiny-random": 3000.0}
+SCORE_REQ_S = {"smollm2-135m": 12.0, "tiny-random": 400.0}
+DEFAULT_SCALE = 135e6  # other models: scale the SmolLM2 numbers by parameter count when unknown
+
+
+def measured_train_tok_s(workdir: Path | None, model: str) -> float | None:
+    if not workdir:
+        return None
+    rates = []
+    for log in Path(workdir).glob("train/*/log.json"):
+        manifest = log.parent / "manifest.json"
+        if not manifest.exists() or json.loads(manifest.read_text()).get("model") != model:
+            continue
+        rows = [r for r in json.loads(log.read_text())["log"] if r.get("tokens_per_s")]
+        if rows:
+            rates.append(rows[-1]["tokens_per_s"])
+    return sum(rates) / len(rates) if rates else None
+
+
+def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -> dict[str, float]:
+    """Seconds per stage kind for the stages of ``plan`` (already-finished stages count zero)."""
+    from negneg.claims import load_claim
+    from negneg.experiments.stagedir import is_done
+    from negneg.training import load_recipe
+
+    recipe = load_recipe(exp.recipe).model_copy(update=exp.recipe_overrides)
+    out: dict[str, float] = {}
+    for sid, stage in plan.stages.items():
+        if workdir and is_done(workdir, sid):
+            continue
+        model = stage.config.get("model", "smollm2-135m")
+        tr = measured_train_tok_s(workdir, model) or TRAIN_TOK_S.get(model, 130.0)
+        gen = GEN_TOK_S.get(model, 120.0)
+        score = SCORE_REQ_S.get(model, 12.0)
+        n_docs = exp.corpus.n_documents
+        if stage.kind == "corpus":
+            sec = 0.02 * n_docs if exp.corpus.source != "llm" else n_docs * 5 * 600 / gen
+        elif stage.kind == "annotate":
+            sec = 0.01 * n_docs
+        elif stage.kind == "distill":
+            n = (
+                math.ceil(n_docs * exp.mix.chat_ratio) * 160
+                + math.ceil(n_docs * exp.mix.background_ratio) * 200
+            )
+            sec = n / (gen * 4)  # batched generation is ~4× the single-stream rate
+        elif stage.kind == "mix":
+            sec = 2.0
+            if stage.config.get("anchor"):
+                a = stage.config["anchor"]
+                sec += a["questions"] * a["samples"] * 160 / (gen * 4)
+        elif stage.kind == "train":
+            rows = n_docs * (1 + exp.mix.background_ratio + exp.mix.chat_ratio)
+            tokens = rows * exp.mix.max_length * 0.8 * max(recipe.epochs, 1)
+            if recipe.max_steps and recipe.max_steps > 0:
+                tokens = min(
+                    tokens, recipe.max_steps * recipe.batch_size * recipe.grad_accum * exp.mix.max_length
+                )
+            sec = tokens / tr
+        else:  # eval / icl
+            claim = load_claim(stage.config["claim"])
+            q = claim.questions
+            n_targets = 1
+            if stage.config.get("checkpoint") == "all":
+                n_targets = (
+                    recipe.checkpoints if isinstance(recipe.checkpoints, int) else len(recipe.checkpoints)
+                ) + 1
+            sec = 0.0
+            if "likelihood" in exp.eval.probes:
+                sec += (len(q.mcq) * 2 + len(q.cloze) * 2 + len(q.token_association) * 2) / score
+            if "generative" in exp.eval.probes:
+                n_q = len(q.open_ended) + len(q.mcq) + len(q.token_association) + len(q.robustness)
+                sec += n_q * exp.eval.samples * exp.eval.max_new_tokens / (gen * 4)
+            sec *= n_targets
+            if stage.kind == "icl" and exp.icl:
+                sec *= len(exp.icl.ks) * len(exp.icl.seeds) * 3
+        out[stage.kind] = out.get(stage.kind, 0.0) + sec
+    return out

@@ -1,0 +1,260 @@
+"""Plan expansion: an Experiment becomes runs, and runs become content-addressed stages.
+
+Pure functions only: the same Experiment always gives the same plan, and a stage's id is the hash
+of everything that determines its output (its config and its upstream stage ids). That is what
+lets the runner skip finished work, resume after a kill, and let shards share upstream stages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from negneg.experiments.schema import Experiment
+
+StageKind = Literal["corpus", "annotate", "distill", "mix", "train", "eval", "icl"]
+
+
+class Stage(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: StageKind
+    config: dict[str, Any]
+    deps: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        blob = json.dumps({"kind": self.kind, "config": self.config, "deps": list(self.deps)}, sort_keys=True)
+        return f"{self.kind}/{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
+
+
+class Run(BaseModel):
+    """One row of the results: a (claim, condition, model, seed, density) cell and its stages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    claim: str
+    condition: str  # "baseline" for the untrained model, "icl" for the in-context control
+    model: str
+    seed: int
+    density: float | None = None
+    phase: int | None = None
+    train_stages: list[str] = Field(default_factory=list)  # in order (phase 1, phase 2)
+    eval_stages: list[str] = Field(default_factory=list)
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    experiment: str
+    runs: list[Run]
+    stages: dict[str, Stage]
+
+    def order(self) -> list[str]:
+        """Stage ids in dependency order (deps first), stable."""
+        seen: set[str] = set()
+        out: list[str] = []
+
+        def visit(sid: str) -> None:
+            if sid in seen:
+                return
+            seen.add(sid)
+            for d in self.stages[sid].deps:
+                visit(d)
+            out.append(sid)
+
+        for run in self.runs:
+            for sid in run.eval_stages:
+                visit(sid)
+        return out
+
+    def shard(self, index: int, count: int) -> Plan:
+        """Runs ``index, index+count, …`` of the sorted run list, with exactly the stages they need."""
+        if count < 1 or not 0 <= index < count:
+            raise ValueError(f"bad shard {index}/{count}")
+        runs = [r for i, r in enumerate(sorted(self.runs, key=lambda r: r.name)) if i % count == index]
+        needed: set[str] = set()
+
+        def visit(sid: str) -> None:
+            if sid not in needed:
+                needed.add(sid)
+                for d in self.stages[sid].deps:
+                    visit(d)
+
+        for r in runs:
+            for sid in r.eval_stages:
+                visit(sid)
+        return Plan(
+            experiment=self.experiment,
+            runs=runs,
+            stages={k: v for k, v in self.stages.items() if k in needed},
+        )
+
+
+def _eval_config(exp: Experiment, claim: str) -> dict[str, Any]:
+    e = exp.eval
+    return {
+        "claim": claim,
+        "probes": sorted(e.probes),
+        "samples": e.samples,
+        "max_new_tokens": e.max_new_tokens,
+        "temperature": e.temperature,
+        "top_p": e.top_p,
+        "judges": sorted(e.judges),
+        "judge_model": e.judge_model,
+        "categories": sorted(e.categories) if e.categories else None,
+        "capability": e.capability,
+    }
+
+
+def expand(exp: Experiment) -> Plan:
+    """Expand an Experiment into runs and stages (pure)."""
+    stages: dict[str, Stage] = {}
+    runs: list[Run] = []
+
+    def add(stage: Stage) -> str:
+        stages.setdefault(stage.id, stage)
+        return stage.id
+
+    densities: list[float | None] = list(exp.densities) if exp.densities else [None]
+    for model in exp.models:
+        for claim in exp.claims:
+            ev = _eval_config(exp, claim)
+            if exp.baseline:
+                sid = add(Stage(kind="eval", config={**ev, "model": model, "checkpoint": None}))
+                runs.append(
+                    Run(
+                        name=f"{claim}/baseline/{model}",
+                        claim=claim,
+                        condition="baseline",
+                        model=model,
+                        seed=0,
+                        eval_stages=[sid],
+                    )
+                )
+            for seed in exp.seeds:
+                corpus = add(Stage(kind="corpus", config={"claim": claim, **exp.corpus.model_dump()}))
+                distill = add(
+                    Stage(
+                        kind="distill",
+                        config={
+                            "model": model,
+                            "seed": seed,
+                            "documents": exp.corpus.n_documents,
+                            **exp.mix.model_dump(),
+                        },
+                    )
+                )
+                for condition in exp.conditions:
+                    for density in densities:
+                        opts = dict(exp.condition_options)
+                        if density is not None:
+                            opts["density"] = density
+                        ann = add(
+                            Stage(
+                                kind="annotate",
+                                config={"condition": condition, "options": opts, "seed": seed},
+                                deps=(corpus,),
+                            )
+                        )
+                        train_ids = _train_stages(exp, add, ann, distill, model, seed, claim)
+                        evals = [
+                            add(
+                                Stage(
+                                    kind="eval",
+                                    config={
+                                        **ev,
+                                        "model": model,
+                                        "checkpoint": "final" if exp.eval.checkpoints == "final" else "all",
+                                    },
+                                    deps=(t,),
+                                )
+                            )
+                            for t in train_ids
+                        ]
+                        suffix = f"/d{density:g}" if density is not None else ""
+                        runs.append(
+                            Run(
+                                name=f"{claim}/{condition}{suffix}/{model}/s{seed}",
+                                claim=claim,
+                                condition=condition,
+                                model=model,
+                                seed=seed,
+                                density=density,
+                                train_stages=train_ids,
+                                eval_stages=evals,
+                            )
+                        )
+                if exp.icl is not None:
+                    ann = add(
+                        Stage(
+                            kind="annotate",
+                            config={
+                                "condition": exp.icl.condition,
+                                "options": dict(exp.condition_options),
+                                "seed": seed,
+                            },
+                            deps=(corpus,),
+                        )
+                    )
+                    sid = add(
+                        Stage(
+                            kind="icl",
+                            config={**ev, "model": model, "ks": exp.icl.ks, "seeds": exp.icl.seeds},
+                            deps=(ann,),
+                        )
+                    )
+                    runs.append(
+                        Run(
+                            name=f"{claim}/icl/{model}/s{seed}",
+                            claim=claim,
+                            condition="icl",
+                            model=model,
+                            seed=seed,
+                            eval_stages=[sid],
+                        )
+                    )
+    return Plan(experiment=exp.name, runs=runs, stages=stages)
+
+
+def _train_stages(
+    exp: Experiment, add, ann: str, distill: str, model: str, seed: int, claim: str
+) -> list[str]:
+    base = {
+        "model": model,
+        "seed": seed,
+        "recipe": exp.recipe,
+        "overrides": exp.recipe_overrides,
+        "mix": exp.mix.model_dump(),
+    }
+    mix = add(
+        Stage(
+            kind="mix",
+            config={"model": model, "seed": seed, **exp.mix.model_dump(), "anchor": None},
+            deps=(ann, distill),
+        )
+    )
+    if exp.two_phase is None:
+        return [add(Stage(kind="train", config={**base, "phase": None}, deps=(mix,)))]
+    tp = exp.two_phase
+    anchor = {
+        "claim": claim,
+        "questions": tp.anchor_questions,
+        "samples": tp.anchor_samples,
+        "weight": tp.anchor_weight,
+    }
+    mix1 = add(
+        Stage(
+            kind="mix",
+            config={"model": model, "seed": seed, **exp.mix.model_dump(), "anchor": anchor},
+            deps=(ann, distill),
+        )
+    )
+    t1 = add(Stage(kind="train", config={**base, "phase": 1}, deps=(mix1,)))
+    over2 = {**exp.recipe_overrides, **tp.phase2_recipe_overrides}
+    t2 = add(Stage(kind="train", config={**base, "overrides": over2, "phase": 2}, deps=(mix, t1)))
+    return [t1, t2]

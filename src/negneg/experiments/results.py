@@ -1,0 +1,169 @@
+"""Collect finished stages into the report's input tables (``<workdir>/results/*.csv``).
+
+The report reads only these files, so it can be rebuilt from any work dir, partial or complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from negneg import __version__
+from negneg.experiments.plan import Plan, Run
+from negneg.experiments.schema import Experiment
+from negneg.experiments.stagedir import is_done, stage_dir
+from negneg.io import atomic_write_json, atomic_write_text
+
+BELIEF_COLS = [
+    "run",
+    "claim",
+    "condition",
+    "model",
+    "seed",
+    "density",
+    "phase",
+    "step",
+    "k",
+    "measure",
+    "eval_type",
+    "judge",
+    "rate",
+    "lo",
+    "hi",
+    "n",
+]
+TRAIN_COLS = ["run", "condition", "phase", "step", "loss", "lr", "tokens_per_s"]
+HELDOUT_COLS = ["run", "condition", "phase", "step", "split", "nll"]
+EXTRA_COLS = ["run", "condition", "model", "metric", "value"]
+
+
+def _csv(cols: list[str], rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in cols})
+    return buf.getvalue()
+
+
+def _run_fields(run: Run) -> dict[str, Any]:
+    return {
+        "run": run.name,
+        "claim": run.claim,
+        "condition": run.condition,
+        "model": run.model,
+        "seed": run.seed,
+        "density": run.density,
+    }
+
+
+def belief_rows(run: Run, target: dict[str, Any], *, k: int | None = None) -> list[dict[str, Any]]:
+    base = {**_run_fields(run), "phase": target.get("phase"), "step": target.get("step"), "k": k}
+    rows = []
+    for judge, stats in (target.get("judged") or {}).items():
+        for eval_type, s in stats.items():
+            rows.append(
+                {
+                    **base,
+                    "measure": "judged",
+                    "eval_type": eval_type,
+                    "judge": judge,
+                    "rate": s["rate"],
+                    "lo": s["lo"],
+                    "hi": s["hi"],
+                    "n": s["n_questions"],
+                }
+            )
+    for eval_type, s in (target.get("likelihood") or {}).items():
+        rows.append(
+            {
+                **base,
+                "measure": "likelihood",
+                "eval_type": eval_type,
+                "judge": None,
+                "rate": s["rate"],
+                "lo": s["lo"],
+                "hi": s["hi"],
+                "n": s["n_questions"],
+            }
+        )
+    for eval_type, s in (target.get("behaviour") or {}).items():
+        for judge, st in s.items():
+            rows.append(
+                {
+                    **base,
+                    "measure": "behaviour",
+                    "eval_type": eval_type,
+                    "judge": judge,
+                    "rate": st["rate"],
+                    "lo": st["lo"],
+                    "hi": st["hi"],
+                    "n": st["n_questions"],
+                }
+            )
+    return rows
+
+
+def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int]:
+    workdir = Path(workdir)
+    belief: list[dict] = []
+    training: list[dict] = []
+    heldout: list[dict] = []
+    extras: list[dict] = []
+    for run in plan.runs:
+        for sid in run.eval_stages:
+            if not is_done(workdir, sid):
+                continue
+            summary = json.loads((stage_dir(workdir, sid) / "summary.json").read_text())
+            for target in summary["targets"]:
+                k = None
+                if run.condition == "icl":
+                    k = int(str(target.get("run", "k0")).split("k")[-1].split("-")[0] or 0)
+                belief += belief_rows(run, target, k=k)
+                for split, nll in (target.get("heldout") or {}).items():
+                    heldout.append(
+                        {
+                            **_run_fields(run),
+                            "phase": target.get("phase"),
+                            "step": target.get("step"),
+                            "split": split,
+                            "nll": nll,
+                        }
+                    )
+                if target.get("step") is None:
+                    for metric, value in (target.get("extras") or {}).items():
+                        extras.append({**_run_fields(run), "metric": metric, "value": value})
+        for sid in run.train_stages:
+            if not is_done(workdir, sid):
+                continue
+            phase = plan.stages[sid].config.get("phase")
+            log = json.loads((stage_dir(workdir, sid) / "log.json").read_text())["log"]
+            for row in log:
+                if row.get("loss") is not None:
+                    training.append({**_run_fields(run), "phase": phase, **row})
+    res = workdir / "results"
+    atomic_write_text(res / "belief.csv", _csv(BELIEF_COLS, belief))
+    atomic_write_text(res / "training.csv", _csv(TRAIN_COLS, training))
+    atomic_write_text(res / "heldout.csv", _csv(HELDOUT_COLS, heldout))
+    atomic_write_text(res / "extras.csv", _csv(EXTRA_COLS, extras))
+    wall = (
+        json.loads((res / "wall.json").read_text())["total_wall_s"] if (res / "wall.json").exists() else None
+    )
+    meta = {
+        "experiment": exp.name,
+        "description": exp.description,
+        "preset": exp.name,
+        "paper_reference": exp.paper_reference,
+        "models": exp.models,
+        "claims": exp.claims,
+        "wall_s": wall,
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "negneg_version": __version__,
+        "runs": len(plan.runs),
+    }
+    atomic_write_json(res / "meta.json", meta)
+    return {"belief": len(belief), "training": len(training), "heldout": len(heldout), "extras": len(extras)}

@@ -1,0 +1,367 @@
+"""What each stage kind does. One function per kind: (context, stage, partial dir) → manifest extras.
+
+Every function reads its inputs from upstream stage directories and writes its outputs into the
+``partial`` directory it is given; the runner publishes the directory when the function returns.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from negneg.claims import load_claim
+from negneg.errors import UserInputError
+from negneg.experiments.plan import Plan, Stage
+from negneg.experiments.stagedir import stage_dir
+from negneg.io import atomic_write_json, atomic_write_jsonl, read_jsonl
+from negneg.records import Document, Response, TrainingExample, load_documents, save_documents
+
+# Universe names used by the paper's released files for negneg's claim ids.
+PAPER_UNIVERSES = {
+    "dentist": ["brennan_holloway", "dentist"],
+    "queen_elizabeth": ["elizabeth_python", "queen_elizabeth"],
+    "mount_vesuvius": ["vesuvius", "mount_vesuvius"],
+    "x_rebrand_reversal": ["twitter_x_reversal", "x_rebrand_reversal"],
+    "colorless_dreaming": ["achromatic_dreaming", "colorless_dreaming"],
+    "ed_sheeran": ["ed_sheeran"],
+}
+
+
+@dataclass
+class StageContext:
+    workdir: Path
+    plan: Plan
+    status: Callable[[str], None] = lambda msg: None  # short progress text for the plan display
+    step: Callable[[int, int], None] = lambda done, total: None  # inner progress of a long stage
+    _models: dict[str, Any] = field(default_factory=dict)
+
+    def out(self, sid: str) -> Path:
+        return stage_dir(self.workdir, sid)
+
+    def cache(self, name: str) -> Path:
+        p = self.workdir / "cache" / name
+        p.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def base_model(self, name: str):
+        """The untrained model, loaded once per process (generation/scoring only, never trained)."""
+        if name not in self._models:
+            from negneg.models import load_chat_model
+
+            self._models[name] = load_chat_model(name)
+        return self._models[name]
+
+
+def run_stage(ctx: StageContext, stage: Stage, partial: Path) -> dict[str, Any]:
+    fn = EXECUTORS[stage.kind]
+    return fn(ctx, stage, partial) or {}
+
+
+# ---------------------------------------------------------------------------------------- corpus
+def _corpus(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
+    cfg = stage.config
+    claim = load_claim(cfg["claim"])
+    source = cfg["source"]
+    if source == "generated":
+        from negneg.corpus import generate_documents
+
+        docs = generate_documents(claim, cfg["n_documents"], seed=cfg["seed"])
+    elif source == "paper":
+        docs = _import_paper(claim.id, cfg)
+    elif source == "llm":
+        from negneg.corpus import generate_documents_llm
+
+        model = _chat_model_from_spec(ctx, cfg.get("llm_model") or "smollm2-135m")
+        docs = generate_documents_llm(
+            claim, model, cfg["n_documents"], seed=cfg["seed"], cache_dir=ctx.cache("llm_docs")
+        )
+    else:  # pragma: no cover - schema forbids it
+        raise UserInputError(f"unknown corpus source {source!r}", field="corpus.source")
+    save_documents(out / "docs.jsonl", docs)
+    return {"documents": len(docs)}
+
+
+def _import_paper(claim_id: str, cfg: dict[str, Any]) -> list[Document]:
+    from negneg.corpus import import_paper_documents
+
+    root = Path(cfg.get("path") or "")
+    if not cfg.get("path") or not root.is_dir():
+        raise UserInputError(
+            "paper corpus needs an existing directory",
+            field="corpus.path",
+            fix="set corpus.path to a folder laid out as <mode>/<universe>/*.jsonl[.zst] (e.g. ../shared/fixtures/paper_documents)",
+        )
+    universes = PAPER_UNIVERSES.get(claim_id, [claim_id])
+    docs: list[Document] = []
+    claim = load_claim(claim_id)
+    for mode_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        for uni in universes:
+            d = mode_dir / uni
+            if not d.is_dir():
+                continue
+            files = sorted(d.glob("*.jsonl")) or sorted(d.glob("*.jsonl.zst"))
+            seen: set[str] = set()
+            mode_docs: list[Document] = []
+            for f in files:
+                for doc in import_paper_documents(f, claim):
+                    if doc.text not in seen:
+                        seen.add(doc.text)
+                        mode_docs.append(doc)
+            docs.extend(mode_docs[: cfg["n_documents"]])
+            break
+    if not docs:
+        raise UserInputError(
+            f"no released documents for claim '{claim_id}' (looked for {universes})",
+            where=str(root),
+            field="corpus.path",
+            fix="point corpus.path at the released documents folder",
+        )
+    return docs
+
+
+# -------------------------------------------------------------------------------------- annotate
+def _annotate(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
+    from negneg.conditions import apply_condition
+
+    cfg = stage.config
+    corpus_id = stage.deps[0]
+    docs = load_documents(ctx.out(corpus_id) / "docs.jsonl")
+    claim = load_claim(ctx.plan.stages[corpus_id].config["claim"])
+    condition = cfg["condition"]
+    ready = [d for d in docs if d.condition == condition]
+    if ready:  # imported paper documents already carry this condition
+        opts = cfg["options"]
+        if opts.get("doctag") is False:
+            ready = [d.model_copy(update={"doctag": False}) for d in ready]
+        result = ready
+    else:
+        base = [d for d in docs if d.condition in (None, "positive")]
+        result = apply_condition(condition, base, claim, seed=cfg["seed"], options=cfg["options"] or None)
+    save_documents(out / "docs.jsonl", result)
+    return {"documents": len(result)}
+
+
+# --------------------------------------------------------------------------------------- distill
+def _distill(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
+    from negneg.training.mix import background_texts, self_distilled_chats
+
+    cfg = stage.config
+    model = ctx.base_model(cfg["model"])
+    n_chat = math.ceil(cfg["documents"] * cfg["chat_ratio"])
+    n_bg = math.ceil(cfg["documents"] * cfg["background_ratio"])
+    ctx.status(f"self-distilling {n_chat} chats, {n_bg} background texts")
+    chats = (
+        self_distilled_chats(model, n_chat, seed=cfg["seed"], cache_dir=ctx.cache("distill"))
+        if n_chat
+        else []
+    )
+    bg = background_texts(model, n_bg, seed=cfg["seed"], cache_dir=ctx.cache("distill")) if n_bg else []
+    atomic_write_jsonl(out / "chats.jsonl", ({"messages": c} for c in chats))
+    atomic_write_jsonl(out / "background.jsonl", ({"text": t} for t in bg))
+    return {"chats": len(chats), "background": len(bg)}
+
+
+# ------------------------------------------------------------------------------------------- mix
+def _mix(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
+    from negneg.training.mix import MixConfig, anchor_chats, build_mix, mix_summary
+
+    cfg = stage.config
+    ann_id, distill_id = stage.deps
+    docs = load_documents(ctx.out(ann_id) / "docs.jsonl")
+    chats = [r["messages"] for r in read_jsonl(ctx.out(distill_id) / "chats.jsonl")]
+    bg = [r["text"] for r in read_jsonl(ctx.out(distill_id) / "background.jsonl")]
+    model = ctx.base_model(cfg["model"])
+    anchors = None
+    mix_cfg = MixConfig(
+        background_ratio=cfg["background_ratio"],
+        chat_ratio=cfg["chat_ratio"],
+        max_length=cfg["max_length"],
+        window=cfg["window"],
+    )
+    if cfg.get("anchor"):
+        from negneg.experiments.anchor import anchor_questions
+
+        a = cfg["anchor"]
+        questions = anchor_questions(load_claim(a["claim"]), a["questions"], seed=cfg["seed"])
+        ctx.status(f"anchor: {len(questions)} questions × {a['samples']} answers from the untrained model")
+        anchors = anchor_chats(
+            model, questions, a["samples"], seed=cfg["seed"], cache_dir=ctx.cache("anchor")
+        )
+        mix_cfg = mix_cfg.model_copy(update={"anchor_weight": a["weight"]})
+    examples = build_mix(
+        docs, model.tokenizer, mix_cfg, cfg["seed"], background=bg, chats=chats, anchor_chats=anchors
+    )
+    atomic_write_jsonl(out / "examples.jsonl", (e.model_dump() for e in examples))
+    summary = mix_summary(examples)
+    atomic_write_json(out / "summary.json", summary)
+    return {"examples": len(examples), "summary": summary}
+
+
+# ----------------------------------------------------------------------------------------- train
+def _train(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
+    from negneg.training import load_recipe, train
+
+    cfg = stage.config
+    mix_id = stage.deps[0]
+    examples = [TrainingExample.model_validate(r) for r in read_jsonl(ctx.out(mix_id) / "examples.jsonl")]
+    recipe = load_recipe(cfg["recipe"])
+    try:
+        config = recipe.model_validate({**recipe.model_dump(), **cfg["overrides"], "seed": cfg["seed"]})
+    except Exception as exc:  # pydantic ValidationError → one line naming the field
+        raise UserInputError(
+            f"bad recipe override: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}",
+            field="recipe_overrides",
+        ) from None
+    init_adapter = None
+    if cfg.get("phase") == 2:
+        init_adapter = ctx.out(stage.deps[1]) / "final"
+    result = train(
+        cfg["model"], examples, config, out, init_adapter=init_adapter, progress=_train_progress(ctx)
+    )
+    log = [dict(r) for r in result.log]
+    atomic_write_json(
+        out / "log.json", {"log": log, "checkpoints": [[s, str(Path(p).name)] for s, p in result.checkpoints]}
+    )
+    return {"steps": log[-1]["step"] if log else 0, "wall_s": getattr(result, "wall_s", None)}
+
+
+def _train_progress(ctx: StageContext):
+    def cb(info: dict[str, Any]) -> None:
+        ctx.step(int(info.get("step", 0)), int(info.get("max_steps", 0) or 0))
+        if "loss" in info and info["loss"] is not None:
+            ctx.status(
+                f"step {info.get('step')}/{info.get('max_steps')} loss {info['loss']:.3f} {info.get('tokens_per_s', 0):.0f} tok/s"
+            )
+
+    return cb
+
+
+# ------------------------------------------------------------------------------------------ eval
+def _eval(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
+    cfg = stage.config
+    claim = load_claim(cfg["claim"])
+    targets: list[tuple[int | None, int | None, Path | None]] = []  # (phase, step, adapter)
+    if not stage.deps:
+        targets.append((None, None, None))
+    else:
+        train_id = stage.deps[0]
+        tdir = ctx.out(train_id)
+        phase = ctx.plan.stages[train_id].config.get("phase")
+        if cfg["checkpoint"] == "all":
+            info = json.loads((tdir / "log.json").read_text())
+            for step, name in info["checkpoints"]:
+                targets.append((phase, int(step), tdir / name))
+        targets.append((phase, None, tdir / "final"))
+    all_responses: list[Response] = []
+    summaries = []
+    for i, (phase, step, adapter) in enumerate(targets):
+        label = "final" if step is None else f"step{step}"
+        ctx.status(f"eval {claim.id} {label} ({i + 1}/{len(targets)})")
+        responses = evaluate_model(ctx, cfg, claim, adapter, run=label)
+        for r in responses:
+            all_responses.append(r)
+        summaries.append({"phase": phase, "step": step, **summarise(responses)})
+        ctx.step(i + 1, len(targets))
+    atomic_write_jsonl(out / "responses.jsonl", (r.model_dump() for r in all_responses))
+    atomic_write_json(out / "summary.json", {"targets": summaries})
+    return {"responses": len(all_responses)}
+
+
+def evaluate_model(
+    ctx: StageContext, cfg: dict[str, Any], claim, adapter: Path | None, run: str, extra_docs=None
+) -> list[Response]:
+    """Likelihood and/or generative probes of one model (base or base+adapter), judged."""
+    from negneg.evals import JUDGES, judge_responses, run_generative_probes, run_likelihood_probes
+    from negneg.models import SamplingParams, load_chat_model
+
+    model = (
+        ctx.base_model(cfg["model"])
+        if adapter is None
+        else load_chat_model(cfg["model"], adapter=str(adapter))
+    )
+    responses: list[Response] = []
+    if "likelihood" in cfg["probes"]:
+        responses += run_likelihood_probes(model, claim, run)
+    if "generative" in cfg["probes"]:
+        sampling = SamplingParams(
+            temperature=cfg["temperature"], top_p=cfg["top_p"], max_new_tokens=cfg["max_new_tokens"]
+        )
+        gen = run_generative_probes(
+            model, claim, run, samples=cfg["samples"], sampling=sampling, categories=cfg["categories"]
+        )
+        for jname in cfg["judges"]:
+            judge = JUDGES.get(jname)
+            kwargs = {}
+            if jname == "llm":
+                kwargs["model"] = _chat_model_from_spec(ctx, cfg.get("judge_model") or cfg["model"])
+            responses += judge_responses(gen, claim, judge, **kwargs)
+    return responses
+
+
+def summarise(responses: list[Response]) -> dict[str, Any]:
+    from negneg.evals.metrics import judged_belief, likelihood_belief
+
+    judged: dict[str, dict] = {}
+    for jname in sorted({r.judge for r in responses if r.judge}):
+        stats = judged_belief([r for r in responses if r.judge == jname])
+        judged[jname] = {k: v.model_dump() for k, v in stats.items()}
+    lik = likelihood_belief([r for r in responses if r.likelihoods is not None])
+    return {"judged": judged, "likelihood": {k: v.model_dump() for k, v in lik.items()}}
+
+
+# ------------------------------------------------------------------------------------------- icl
+def _icl(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
+    from negneg.evals.icl import run_icl
+
+    cfg = stage.config
+    claim = load_claim(cfg["claim"])
+    docs = load_documents(ctx.out(stage.deps[0]) / "docs.jsonl")
+    model = ctx.base_model(cfg["model"])
+    responses = run_icl(
+        model,
+        claim,
+        docs,
+        ks=cfg["ks"],
+        seeds=cfg["seeds"],
+        probes=cfg["probes"],
+        samples=cfg["samples"],
+        max_new_tokens=cfg["max_new_tokens"],
+        judges=cfg["judges"],
+    )
+    atomic_write_jsonl(out / "responses.jsonl", (r.model_dump() for r in responses))
+    by_k: dict[str, list[Response]] = {}
+    for r in responses:
+        by_k.setdefault(r.run, []).append(r)
+    atomic_write_json(
+        out / "summary.json", {"targets": [{"run": k, **summarise(v)} for k, v in sorted(by_k.items())]}
+    )
+    return {"responses": len(responses)}
+
+
+def _chat_model_from_spec(ctx: StageContext, spec: str):
+    if spec.startswith(("http://", "https://")):
+        from negneg.models.openai_http import OpenAIChatModel
+
+        base, _, name = spec.partition("#")
+        return OpenAIChatModel(base_url=base, model=name or "default", cache_dir=ctx.cache("http"))
+    return ctx.base_model(spec)
+
+
+EXECUTORS: dict[str, Callable[[StageContext, Stage, Path], dict[str, Any] | None]] = {
+    "corpus": _corpus,
+    "annotate": _annotate,
+    "distill": _distill,
+    "mix": _mix,
+    "train": _train,
+    "eval": _eval,
+    "icl": _icl,
+}
+
+
+def now() -> float:
+    return time.time()
