@@ -1,0 +1,304 @@
+"""Read a work dir's ``results/`` into typed rows.
+
+The report reads ONLY the result files the experiment runner writes (``meta.json``, ``belief.csv``,
+``training.csv``, ``heldout.csv``, ``extras.csv``), never the runner's stages, so it can be built
+and tested from synthetic files. ``meta.json`` and ``belief.csv`` are required; the other files are
+optional, and a missing, empty or unreadable optional file only removes its section (the reason is
+kept in :attr:`ReportData.notes`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from negneg.errors import UserInputError
+
+MEASURES = ("likelihood", "judged", "behaviour")
+BELIEF_COLUMNS = (
+    "run",
+    "claim",
+    "condition",
+    "model",
+    "seed",
+    "density",
+    "phase",
+    "step",
+    "measure",
+    "eval_type",
+    "judge",
+    "rate",
+    "lo",
+    "hi",
+    "n",
+)
+TRAINING_COLUMNS = ("run", "condition", "phase", "step", "loss")
+HELDOUT_COLUMNS = ("run", "condition", "phase", "step", "split", "nll")
+EXTRAS_COLUMNS = ("run", "condition", "model", "metric", "value")
+
+
+class Meta(BaseModel):
+    """``results/meta.json``. Unknown keys are ignored (not forbidden) on purpose: the runner
+    owns this file and may add fields; the report must keep working when it does."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    experiment: str
+    description: str = ""
+    preset: str | None = None
+    paper_reference: str | None = None
+    models: list[str] = []
+    claims: list[str] = []
+    wall_s: float | None = None
+    started: str | None = None
+    finished: str | None = None
+    negneg_version: str | None = None
+
+
+@dataclass(frozen=True)
+class BeliefRow:
+    """One line of ``belief.csv``: a belief rate for one run × measure × eval type (× judge, step)."""
+
+    run: str
+    claim: str
+    condition: str
+    model: str
+    seed: int | None
+    density: float | None
+    phase: int | None
+    step: int | None  # None = the final adapter (and the untrained baseline)
+    measure: str  # judged | likelihood | behaviour
+    eval_type: str
+    judge: str  # "" for likelihood
+    rate: float
+    lo: float
+    hi: float
+    n: int
+    k: int | None = None  # in-context documents (icl rows only)
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    run: str
+    condition: str
+    phase: int | None
+    step: int
+    loss: float
+    lr: float | None
+    tokens_per_s: float | None
+
+
+@dataclass(frozen=True)
+class HeldoutRow:
+    run: str
+    condition: str
+    phase: int | None
+    step: int
+    split: str
+    nll: float
+
+
+@dataclass(frozen=True)
+class ExtraRow:
+    run: str
+    condition: str
+    model: str
+    metric: str
+    value: float
+
+
+@dataclass
+class ReportData:
+    workdir: Path
+    meta: Meta
+    belief: list[BeliefRow]
+    training: list[TrainingRow] = field(default_factory=list)
+    heldout: list[HeldoutRow] = field(default_factory=list)
+    extras: list[ExtraRow] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # file name → why its section is missing
+
+    def run_claim_model(self) -> dict[str, tuple[str, str]]:
+        """run → (claim, model), from belief.csv (training/heldout rows carry only the run name)."""
+        out: dict[str, tuple[str, str]] = {}
+        for r in self.belief:
+            out.setdefault(r.run, (r.claim, r.model))
+        return out
+
+
+def _opt_float(text: str | None) -> float | None:
+    text = (text or "").strip()
+    if text == "" or text.lower() in {"nan", "none", "null"}:
+        return None
+    value = float(text)  # ValueError is turned into a one-line error by the caller
+    return None if math.isnan(value) else value
+
+
+def _opt_int(text: str | None) -> int | None:
+    value = _opt_float(text)
+    return None if value is None else int(round(value))
+
+
+def _text(raw: dict[str, str | None], column: str) -> str:
+    return (raw.get(column) or "").strip()
+
+
+def _req_float(text: str | None, column: str) -> float:
+    value = _opt_float(text)
+    if value is None:
+        raise ValueError(f"column '{column}' is empty")
+    return value
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        if not header:
+            return []
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise UserInputError(
+                f"missing column(s) {', '.join(missing)}",
+                where=str(path),
+                field=missing[0],
+                fix=f"expected columns: {', '.join(required)}",
+            )
+        return list(reader)
+
+
+def _parse_rows(path: Path, rows: list[dict[str, str]], parse) -> list:
+    out = []
+    for lineno, raw in enumerate(rows, 2):
+        try:
+            out.append(parse(raw))
+        except (ValueError, TypeError) as exc:
+            raise UserInputError(
+                f"line {lineno}: {exc}", where=str(path), fix="fix or remove that line"
+            ) from None
+    return out
+
+
+def _belief(raw: dict[str, str]) -> BeliefRow:
+    measure = _text(raw, "measure")
+    if measure not in MEASURES:
+        raise ValueError(f"measure '{measure}' is not one of {', '.join(MEASURES)}")
+    rate = _req_float(raw["rate"], "rate")
+    if not -1e-9 <= rate <= 1 + 1e-9:
+        raise ValueError(f"rate {rate} is outside [0, 1]")
+    lo = _opt_float(raw["lo"])
+    hi = _opt_float(raw["hi"])
+    return BeliefRow(
+        run=_text(raw, "run"),
+        claim=_text(raw, "claim"),
+        condition=_text(raw, "condition"),
+        model=_text(raw, "model"),
+        seed=_opt_int(raw["seed"]),
+        density=_opt_float(raw["density"]),
+        phase=_opt_int(raw["phase"]),
+        step=_opt_int(raw["step"]),
+        measure=measure,
+        eval_type=_text(raw, "eval_type"),
+        judge=_text(raw, "judge") if measure != "likelihood" else "",
+        rate=rate,
+        lo=rate if lo is None else lo,
+        hi=rate if hi is None else hi,
+        n=_opt_int(raw["n"]) or 0,
+        k=_opt_int(raw.get("k")),
+    )
+
+
+def _training(raw: dict[str, str]) -> TrainingRow:
+    return TrainingRow(
+        run=_text(raw, "run"),
+        condition=_text(raw, "condition"),
+        phase=_opt_int(raw["phase"]),
+        step=int(_req_float(raw["step"], "step")),
+        loss=_req_float(raw["loss"], "loss"),
+        lr=_opt_float(raw.get("lr")),
+        tokens_per_s=_opt_float(raw.get("tokens_per_s")),
+    )
+
+
+def _heldout(raw: dict[str, str]) -> HeldoutRow:
+    return HeldoutRow(
+        run=_text(raw, "run"),
+        condition=_text(raw, "condition"),
+        phase=_opt_int(raw["phase"]),
+        step=int(_req_float(raw["step"], "step")),
+        split=_text(raw, "split"),
+        nll=_req_float(raw["nll"], "nll"),
+    )
+
+
+def _extra(raw: dict[str, str]) -> ExtraRow:
+    return ExtraRow(
+        run=_text(raw, "run"),
+        condition=_text(raw, "condition"),
+        model=_text(raw, "model"),
+        metric=_text(raw, "metric"),
+        value=_req_float(raw["value"], "value"),
+    )
+
+
+def _optional(data: ReportData, path: Path, required: tuple[str, ...], parse) -> list:
+    """Rows of an optional results file; on absence or damage, a note instead of a failure."""
+    if not path.exists():
+        data.notes[path.name] = "not run (file absent)"
+        return []
+    try:
+        rows = _parse_rows(path, _read_csv(path, required), parse)
+    except UserInputError as exc:
+        data.notes[path.name] = f"unreadable: {exc}"
+        return []
+    if not rows:
+        data.notes[path.name] = "not run (file empty)"
+    return rows
+
+
+def load_meta(workdir: Path) -> Meta:
+    path = workdir / "results" / "meta.json"
+    if not path.exists():
+        raise UserInputError(
+            "results/meta.json not found", where=str(workdir), fix="run the experiment first (negneg run …)"
+        )
+    try:
+        return Meta.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except json.JSONDecodeError as exc:
+        raise UserInputError(
+            f"not valid JSON ({exc.msg})", where=str(path), fix="rerun the experiment"
+        ) from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise UserInputError(err["msg"], where=str(path), field=loc, fix="rerun the experiment") from None
+
+
+def load_results(workdir: str | Path) -> ReportData:
+    """Load ``WORKDIR/results``. Missing work dir, meta.json or belief.csv is a user error."""
+    workdir = Path(workdir)
+    if not workdir.is_dir():
+        raise UserInputError(
+            "work dir not found", where=str(workdir), fix="pass the directory of a finished run"
+        )
+    belief_path = workdir / "results" / "belief.csv"
+    if not belief_path.exists():
+        raise UserInputError(
+            "results/belief.csv not found", where=str(workdir), fix="run the experiment first (negneg run …)"
+        )
+    meta = load_meta(workdir)
+    belief = _parse_rows(belief_path, _read_csv(belief_path, BELIEF_COLUMNS), _belief)
+    if not belief:
+        raise UserInputError(
+            "no belief rows", where=str(belief_path), fix="run the experiment's eval stages first"
+        )
+    data = ReportData(workdir=workdir, meta=meta, belief=belief)
+    results = workdir / "results"
+    data.training = _optional(data, results / "training.csv", TRAINING_COLUMNS, _training)
+    data.heldout = _optional(data, results / "heldout.csv", HELDOUT_COLUMNS, _heldout)
+    data.extras = _optional(data, results / "extras.csv", EXTRAS_COLUMNS, _extra)
+    return data
