@@ -10,9 +10,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import click  # noqa: E402
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
+
+try:  # typer ≥ 0.20 vendors click; older versions use the click package
+    from typer._click import exceptions as click_exc  # noqa: E402
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exc  # noqa: E402
 
 from negneg.errors import UserInputError  # noqa: E402
 
@@ -59,12 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     except UserInputError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
+    except click_exc.NoArgsIsHelpError as exc:
+        exc.show()
+        return 0
+    except click_exc.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err_console.print("aborted")
         return 130
     except KeyboardInterrupt:
