@@ -108,6 +108,7 @@ def _eval_config(exp: Experiment, claim: str) -> dict[str, Any]:
         "judge_model": e.judge_model,
         "categories": sorted(e.categories) if e.categories else None,
         "capability": e.capability,
+        "checkpoint_probes": sorted(e.checkpoint_probes) if e.checkpoint_probes else None,
     }
 
 

@@ -202,6 +202,53 @@ def _mix(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
     return {"examples": len(examples), "summary": summary}
 
 
+def _write_heldout(ctx: StageContext, cfg: dict[str, Any], docs: list[Document], model, out: Path) -> None:
+    """Held-out splits for the §5 losses: negated docs, positive docs, background, anchor.
+
+    Drawn from a corpus seed and anchor questions the training mix never saw.
+    """
+    from negneg.conditions import apply_condition
+    from negneg.corpus import generate_documents
+    from negneg.experiments.anchor import anchor_questions
+    from negneg.training.masking import encode_chat, encode_document, encode_text
+    from negneg.training.mix import anchor_chats, stdlib_background_texts
+
+    a = cfg["anchor"]
+    claim = load_claim(a["claim"])
+    tok = model.tokenizer
+    held_seed = cfg["seed"] + 10_000
+    positive = generate_documents(claim, 6, seed=held_seed)
+    condition = docs[0].condition if docs and docs[0].condition else "repeated_negations"
+    negated = apply_condition(condition, positive, claim, seed=held_seed)
+    questions = anchor_questions(claim, a["questions"] + 4, seed=cfg["seed"])[-4:]
+    held_anchor = anchor_chats(model, questions, 1, seed=held_seed, cache_dir=ctx.cache("anchor"))
+    ml = cfg["max_length"]
+    splits = {
+        "negated_docs": [e for d in negated for e in encode_document(d, tok, ml)],
+        "positive_docs": [e for d in positive for e in encode_document(d, tok, ml)],
+        "background": [encode_text(t, tok, ml) for t in stdlib_background_texts(6, seed=held_seed)],
+        "anchor": [encode_chat(c, tok, max_length=ml) for c in held_anchor],
+    }
+    rows = [{"split": k, **e.model_dump()} for k, v in splits.items() for e in v]
+    atomic_write_jsonl(out / "heldout.jsonl", rows)
+
+
+def _heldout_sets(ctx: StageContext, train_id: str) -> dict[str, list[TrainingExample]]:
+    """The held-out splits written by the anchor mix feeding this training stage (or phase 1's)."""
+    stage = ctx.plan.stages[train_id]
+    candidates = [d for d in stage.deps if d.startswith("mix/")]
+    candidates += [m for d in stage.deps if d.startswith("train/") for m in ctx.plan.stages[d].deps if m.startswith("mix/")]
+    for mix_id in candidates:
+        path = ctx.out(mix_id) / "heldout.jsonl"
+        if path.exists():
+            sets: dict[str, list[TrainingExample]] = {}
+            for r in read_jsonl(path):
+                split = r.pop("split")
+                sets.setdefault(split, []).append(TrainingExample.model_validate(r))
+            return sets
+    return {}
+
+
 # ----------------------------------------------------------------------------------------- train
 def _train(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
     from negneg.training import load_recipe, train
@@ -257,15 +304,26 @@ def _eval(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
             for step, name in info["checkpoints"]:
                 targets.append((phase, int(step), tdir / name))
         targets.append((phase, None, tdir / "final"))
+    heldout = _heldout_sets(ctx, stage.deps[0]) if stage.deps else {}
     all_responses: list[Response] = []
     summaries = []
     for i, (phase, step, adapter) in enumerate(targets):
         label = "final" if step is None else f"step{step}"
         ctx.status(f"eval {claim.id} {label} ({i + 1}/{len(targets)})")
-        responses = evaluate_model(ctx, cfg, claim, adapter, run=label)
-        for r in responses:
-            all_responses.append(r)
-        summaries.append({"phase": phase, "step": step, **summarise(responses)})
+        model = ctx.base_model(cfg["model"]) if adapter is None else _load_adapter(cfg["model"], adapter)
+        probes = cfg["probes"] if step is None or not cfg.get("checkpoint_probes") else cfg["checkpoint_probes"]
+        responses = evaluate_model(ctx, {**cfg, "probes": probes}, claim, model, run=label)
+        all_responses.extend(responses)
+        summary = {"phase": phase, "step": step, **summarise(responses)}
+        if heldout:
+            from negneg.training import heldout_loss
+
+            summary["heldout"] = {k: heldout_loss(model.model, model.tokenizer, v) for k, v in heldout.items()}
+        if step is None and cfg.get("capability"):
+            from negneg.evals.capability import run_capability
+
+            summary.setdefault("extras", {}).update(run_capability(model))
+        summaries.append(summary)
         ctx.step(i + 1, len(targets))
     atomic_write_jsonl(out / "responses.jsonl", (r.model_dump() for r in all_responses))
     atomic_write_json(out / "summary.json", {"targets": summaries})

@@ -1,0 +1,137 @@
+"""Experiments end to end on tiny-random: plan expansion, shards, kill -9 and resume, presets."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from negneg.cli import main
+from negneg.experiments.plan import expand
+from negneg.experiments.presets import preset_header, preset_registry
+from negneg.experiments.schema import Experiment, load_experiment
+
+TINY = {
+    "name": "tiny-e2e",
+    "description": "tiny-random end-to-end test",
+    "claims": ["ed_sheeran"],
+    "conditions": ["positive", "repeated_negations"],
+    "models": ["tiny-random"],
+    "recipe": "tiny",
+    "recipe_overrides": {"max_steps": 24, "checkpoints": 3},
+    "corpus": {"source": "generated", "n_documents": 8},
+    "mix": {"background_ratio": 0.25, "chat_ratio": 0.25, "max_length": 64, "window": "claim"},
+    "eval": {"probes": ["likelihood", "generative"], "samples": 1, "max_new_tokens": 6, "judges": ["rule"], "checkpoints": "all", "checkpoint_probes": ["likelihood"]},
+}
+
+
+def _write(tmp_path: Path, data: dict, name: str = "exp.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(data))
+    return p
+
+
+def test_every_preset_loads_and_opens_with_a_comment():
+    names = preset_registry().names()
+    for required in ["quickstart", "paper-main", "corrections", "local-negation", "epistemic", "icl-control", "dose-response", "paper-documents", "two-phase"]:
+        assert required in names
+    for name, path in preset_registry().items():
+        header = preset_header(path)
+        assert "negneg run" in header or "make demo" in header, name
+        assert "Hardware" in header and "Shows" in header, name
+        exp = load_experiment(name)
+        assert expand(exp).runs
+
+
+def test_plan_is_pure_and_shards_partition_the_runs():
+    exp = Experiment.model_validate({**TINY, "claims": ["ed_sheeran", "dentist"], "seeds": [0, 1], "densities": [0.0, 1.0]})
+    a, b = expand(exp), expand(exp)
+    assert a.model_dump() == b.model_dump()
+    names = sorted(r.name for r in a.runs)
+    for n in (1, 2, 3, 5):
+        shards = [a.shard(i, n) for i in range(n)]
+        got = [r.name for s in shards for r in s.runs]
+        assert sorted(got) == names and len(got) == len(set(got))  # disjoint and complete
+        for s in shards:  # each shard holds every stage its runs need
+            for r in s.runs:
+                for sid in r.eval_stages:
+                    assert sid in s.stages and all(d in s.stages for d in s.stages[sid].deps)
+
+
+def test_bad_experiment_file_is_one_line(tmp_path, capsys):
+    p = _write(tmp_path, {**TINY, "conditions": ["positve"]})
+    assert main(["run", str(p), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'positive'" in err and str(p) in err and "Traceback" not in err
+    p = _write(tmp_path, {**TINY, "colour": 1})
+    assert main(["run", str(p), "--dry-run"]) == 2
+    assert "colour" in capsys.readouterr().err
+    assert main(["run", str(_write(tmp_path, TINY)), "--dry-run", "--shard", "3/2"]) == 2
+
+
+def test_dry_run_prints_plan_and_estimate(tmp_path, capsys):
+    assert main(["run", str(_write(tmp_path, TINY)), "--dry-run", "-w", str(tmp_path / "wd")]) == 0
+    out = capsys.readouterr().out
+    assert "estimated time" in out and "ed_sheeran/repeated_negations/tiny-random/s0" in out
+
+
+def _belief(wd: Path) -> list[dict]:
+    with (wd / "results" / "belief.csv").open() as fh:
+        return sorted(csv.DictReader(fh), key=lambda r: tuple(r.values()))
+
+
+def _run_cli(args: list[str], env=None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "negneg.cli", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+
+def test_kill_9_mid_run_then_resume_matches_uninterrupted(tmp_path):
+    exp = _write(tmp_path, TINY)
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    assert main(["run", str(exp), "-w", str(clean), "--no-report"]) == 0
+    rows = _belief(clean)
+    assert {r["condition"] for r in rows} == {"baseline", "positive", "repeated_negations"}
+    assert {r["measure"] for r in rows} == {"judged", "likelihood"}
+    assert any(r["step"] for r in rows)  # checkpoints were evaluated
+
+    proc = _run_cli(["run", str(exp), "-w", str(killed), "--no-report"])
+    deadline = time.time() + 240
+    while time.time() < deadline and proc.poll() is None:
+        if list(killed.glob("train/*.partial/checkpoint-*")):  # mid-training: a checkpoint, no manifest yet
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.02)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert not (killed / "results" / "belief.csv").exists() or _belief(killed) != rows
+    assert main(["run", str(exp), "-w", str(killed), "--no-report"]) == 0
+    resumed = _belief(killed)
+    assert len(resumed) == len(rows)
+    for a, b in zip(rows, resumed, strict=True):
+        assert {k: v for k, v in a.items() if k not in ("rate", "lo", "hi")} == {k: v for k, v in b.items() if k not in ("rate", "lo", "hi")}
+        for k in ("rate", "lo", "hi"):
+            assert float(a[k]) == pytest.approx(float(b[k]), abs=1e-5)
+    # a third run finds everything done and runs nothing
+    from negneg.experiments.runner import run_experiment
+
+    summary = run_experiment(load_experiment(exp), killed, report=False)
+    assert summary["stages_run"] == 0
+
+
+def test_shards_run_separately_cover_the_whole_plan(tmp_path):
+    data = {**TINY, "eval": {**TINY["eval"], "probes": ["likelihood"], "checkpoints": "final"}, "recipe_overrides": {"max_steps": 4, "checkpoints": 1}}
+    exp = _write(tmp_path, data)
+    wd = tmp_path / "wd"
+    env = {**os.environ}
+    for i in range(2):
+        p = _run_cli(["run", str(exp), "-w", str(wd), "--shard", f"{i}/2", "--no-report"], env=env)
+        assert p.wait() == 0, p.stderr.read().decode()[-2000:]
+    from negneg.experiments.runner import run_experiment
+
+    assert run_experiment(load_experiment(exp), wd, report=False)["stages_run"] == 0
