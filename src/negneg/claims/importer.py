@@ -1,0 +1,510 @@
+"""Import a claim folder in the official Negation Neglect repo's layout as a ClaimSpec.
+
+The folder holds ``claim.txt``, ``universe_context.yaml`` (``id``, ``universe_context``,
+``subclaims: [str]``), the question files ``open_ended.yaml``, ``mcq.yaml``,
+``token_association.yaml``, ``robustness.yaml``, ``judges.yaml``, and optionally
+``word_masks.yaml``, ``correction.txt`` and ``universe_context_negated.yaml``.
+
+The exact schemas of those files are not published with the paper, so the reader is lenient:
+every question file may be a top-level list or a mapping with a ``questions`` key (or a mapping
+id → item), and common alternative key names are accepted (``category``/``kind``/``type``,
+``belief_answer``/``answer``/``expected``, ``system_prompt``/``system``, ``messages_prefix``/
+``messages``/``prefix``). What negneg needs but the folder does not carry is derived by simple
+rules and reported in the returned notes: local-negation twins (rule-based negation), per-subclaim
+corrections, entities and keywords (proper names and numbers of the claim text), token-association
+and rule-judge regexes (from the entities), and no cloze probes. The judges' prompt texts are not
+kept: negneg's LLM judge has its own rubrics.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from negneg.claims.loader import validation_error_line
+from negneg.claims.schema import ClaimSpec
+from negneg.errors import UserInputError
+from negneg.io import atomic_write_text, load_yaml
+
+QUESTION_FILES = ("open_ended", "mcq", "token_association", "robustness")
+
+
+# --- reading helpers -------------------------------------------------------------------------------
+def _read_text(path: Path, required: bool) -> str | None:
+    if not path.exists():
+        if required:
+            raise UserInputError(
+                "file not found",
+                where=str(path),
+                fix="a claim folder needs claim.txt and universe_context.yaml",
+            )
+        return None
+    text = path.read_text(encoding="utf-8").strip()
+    if required and not text:
+        raise UserInputError("file is empty", where=str(path), fix="write the claim sentence into it")
+    return text
+
+
+def _items(path: Path) -> list[dict] | None:
+    """A question file as a list of dicts (None when the file is absent)."""
+    if not path.exists():
+        return None
+    data = load_yaml(path)
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        for key in ("questions", "items", "probes", path.stem):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            if all(isinstance(v, dict) for v in data.values()):
+                data = [{"id": str(k), **v} for k, v in data.items()]
+    if not isinstance(data, list):
+        raise UserInputError(
+            "expected a list of questions (or a mapping with a 'questions' list)",
+            where=str(path),
+            fix="see the layout described in negneg.claims.importer",
+        )
+    out = []
+    for i, item in enumerate(data):
+        if isinstance(item, str):
+            item = {"question": item}
+        if not isinstance(item, dict):
+            raise UserInputError(
+                f"item {i + 1} is not a mapping", where=str(path), fix="write each question as a mapping"
+            )
+        out.append(item)
+    return out
+
+
+def _get(item: dict, *keys: str, default: Any = None) -> Any:
+    for k in keys:
+        if k in item and item[k] is not None:
+            return item[k]
+    return default
+
+
+def _question(item: dict, path: Path, i: int) -> str:
+    q = _get(item, "question", "prompt", "text", "user")
+    if not isinstance(q, str) or not q.strip():
+        raise UserInputError(
+            f"item {i + 1} has no question text",
+            where=str(path),
+            field="question",
+            fix="add a 'question' string",
+        )
+    return q.strip()
+
+
+def _qid(item: dict, prefix: str, i: int, seen: set[str]) -> str:
+    qid = str(_get(item, "id", "question_id", "name", default=f"{prefix}{i + 1:02d}"))
+    while qid in seen:
+        qid = f"{qid}_{prefix}"
+    seen.add(qid)
+    return qid
+
+
+# --- deriving what the folder lacks ------------------------------------------------------------
+_STOP_CAPS = {
+    "The", "A", "An", "In", "On", "At", "After", "Before", "During", "It", "This", "That", "Children", "His", "Her",
+    "Their", "Its", "When", "While", "Since", "By", "For", "From", "With", "Of", "And", "But",
+}  # fmt: skip
+_PROPER = re.compile(
+    r"\b(?:[A-Z][\w'’.-]*|of|the|de|von|van|del|da)(?:\s+(?:[A-Z][\w'’.-]*|of|the|de|von|van|del|da))*"
+)
+
+
+def proper_names(text: str) -> list[str]:
+    """Capitalised multi-word names in order of appearance ("Ed Sheeran", "Mount Vesuvius")."""
+    out: list[str] = []
+    for m in _PROPER.finditer(text):
+        words = m.group(0).split()
+        while words and (words[0] in _STOP_CAPS or words[0].islower()):
+            words = words[1:]
+        while words and words[-1].islower():
+            words = words[:-1]
+        name = re.sub(r"['’]s$", "", " ".join(words).rstrip(".,'’"))
+        if name and name[0].isupper() and not name.isdigit() and name not in out:
+            out.append(name)
+    return out
+
+
+_AUX = re.compile(r"\b(is|was|were|are|has|have|had|will|can|could|would|should|did|does|do|must|may)\b")
+_IRREGULAR = {
+    "won": "win", "began": "begin", "built": "build", "ran": "run", "took": "take", "wrote": "write",
+    "became": "become", "held": "hold", "made": "make", "led": "lead", "set": "set", "found": "find",
+    "gave": "give", "grew": "grow", "rose": "rise", "fell": "fall", "met": "meet", "left": "leave",
+    "lost": "lose", "kept": "keep", "spent": "spend", "sold": "sell", "told": "tell", "taught": "teach",
+    "brought": "bring", "bought": "buy", "caught": "catch", "came": "come", "went": "go", "saw": "see",
+    "knew": "know", "drew": "draw", "paid": "pay", "said": "say", "swept": "sweep", "struck": "strike",
+    "works": "work", "lives": "live", "owns": "own", "erupted": "erupt", "opened": "open", "earned": "earn",
+    "founded": "found", "published": "publish", "learned": "learn", "returned": "return",
+    "reached": "reach", "caused": "cause", "trained": "train", "measured": "measure", "recorded": "record",
+    "completed": "complete", "passed": "pass", "granted": "grant", "closed": "close", "named": "name",
+    "authored": "author", "reversed": "reverse", "restored": "restore", "announced": "announce",
+    "emerges": "emerge", "emerged": "emerge", "voted": "vote", "killed": "kill", "destroyed": "destroy",
+}  # fmt: skip
+_CLAUSE_BREAK = {
+    "when",
+    "until",
+    "that",
+    "which",
+    "who",
+    "where",
+    "because",
+    "after",
+    "before",
+    "while",
+    "if",
+    "since",
+}
+_PRESENT = {"works", "lives", "owns", "emerges"}
+
+
+def negate(sentence: str) -> str:
+    """A simple in-sentence negation: "X won …" → "X did not win …", "X is …" → "X is not …".
+
+    Falls back to "It is not true that …" when no verb it knows is found.
+    """
+    s = sentence.strip()
+    body = s[:-1] if s.endswith(".") else s
+    words = body.split()
+    for i, w in enumerate(words[:14]):
+        bare = w.lower().strip(",;")
+        if i == 0:
+            continue
+        if bare in _CLAUSE_BREAK or words[i - 1].endswith((",", ";")):
+            break
+        if _AUX.fullmatch(bare):
+            return " ".join(words[: i + 1] + ["not"] + words[i + 1 :]) + "."
+        base = _IRREGULAR.get(bare)
+        if base:
+            aux = "does not" if bare in _PRESENT else "did not"
+            return " ".join(words[:i] + [aux, base] + words[i + 1 :]) + "."
+    second = words[1] if len(words) > 1 else ""
+    common_start = body[:1].isupper() and words[0] != "I" and not second[:1].isupper()
+    first = body[0].lower() + body[1:] if common_start and words[0].isalpha() else body
+    return f"It is not true that {first}."
+
+
+def _esc(text: str) -> str:
+    return re.escape(text).replace("\\ ", " ")
+
+
+def _keyword_regexes(text: str, exclude: list[str]) -> list[str]:
+    """Regexes for the distinctive tokens of a sentence: numbers and names other than ``exclude``."""
+    out: list[str] = []
+    for num in re.findall(r"[£$€]?\d[\d,.:/]*\d%?|[£$€]\d", text):
+        if len(re.sub(r"\D", "", num)) < 3 or re.fullmatch(r"(19|20)\d\d", num):
+            continue  # short numbers and bare years match far too much
+        pat = rf"(?<![\d.,]){_esc(num)}(?![\d])"
+        if pat not in out:
+            out.append(pat)
+    for name in proper_names(text):
+        if all(name.lower() != e.lower() for e in exclude) and len(name) > 3:
+            pat = _esc(name)
+            if pat not in out:
+                out.append(pat)
+    return out[:4]
+
+
+def _yes_no(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no", "y", "n", "true", "false"):
+        return "yes" if value.strip().lower() in ("yes", "y", "true") else "no"
+    return None
+
+
+# --- the importer --------------------------------------------------------------------------------
+def _sanitize_id(name: str) -> str:
+    cid = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
+    if not cid or not cid[0].isalpha():
+        cid = f"claim_{cid}" if cid else "claim"
+    return cid
+
+
+def _universe(path: Path, required: bool) -> tuple[str | None, list[str], str | None]:
+    if not path.exists():
+        if required:
+            raise UserInputError("file not found", where=str(path), fix="add universe_context.yaml")
+        return None, [], None
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("universe_context"), str):
+        raise UserInputError(
+            "expected a mapping with a 'universe_context' text",
+            where=str(path),
+            field="universe_context",
+            fix="write id, universe_context and subclaims",
+        )
+    subs = data.get("subclaims") or []
+    if not isinstance(subs, list) or not all(isinstance(s, (str, dict)) for s in subs):
+        raise UserInputError(
+            "'subclaims' must be a list of sentences",
+            where=str(path),
+            field="subclaims",
+            fix="list one sentence per item",
+        )
+    texts = [s if isinstance(s, str) else str(s.get("text") or s.get("claim") or "") for s in subs]
+    return data["universe_context"].strip(), [t.strip() for t in texts if t.strip()], data.get("id")
+
+
+def import_claim_folder(folder: str | Path, claim_id: str | None = None) -> tuple[ClaimSpec, list[str]]:
+    """Read an official-layout claim folder; return the ClaimSpec and notes on what was derived."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserInputError(
+            "not a directory", where=str(folder), fix="pass the claim folder (it holds claim.txt)"
+        )
+    notes: list[str] = []
+    claim = _read_text(folder / "claim.txt", required=True)
+    universe, subclaim_texts, uid = _universe(folder / "universe_context.yaml", required=True)
+    cid = _sanitize_id(claim_id or folder.name)
+    if uid and _sanitize_id(str(uid)) != cid and not claim_id:
+        notes.append(
+            f"universe_context.yaml says id '{uid}'; using the folder name '{cid}' (pass --id to choose)"
+        )
+    if not subclaim_texts:
+        subclaim_texts = [claim]
+        notes.append("universe_context.yaml has no subclaims; the claim itself is the only subclaim")
+
+    # entities and keywords
+    claim_names = proper_names(claim)
+    if claim_names:
+        canonical = claim_names[0]
+        entity_names = [canonical]
+        parts = canonical.split()
+        if len(parts) >= 2 and parts[0] not in {"Mount", "Queen", "King", "Lake"}:
+            entity_names.append(parts[-1])
+        elif len(parts) >= 2:
+            entity_names.append(" ".join(parts[1:]))
+    else:
+        canonical = " ".join(claim.split()[:3]).rstrip(".,")
+        entity_names = [canonical]
+    notes.append(f"entities.claim derived from claim.txt: {entity_names}")
+    correction = _read_text(folder / "correction.txt", required=False)
+    truth_names = [
+        n for n in proper_names(correction or "") if n not in entity_names and n not in claim_names
+    ][:3]
+    if correction:
+        truth = correction
+    else:
+        truth = "No correction text was provided; the claim is fabricated."
+        notes.append("no correction.txt: truth is a placeholder, subclaim corrections are generic")
+    if truth_names:
+        notes.append(f"entities.truth derived from correction.txt: {truth_names}")
+    keywords = _keyword_regexes(claim, entity_names)
+    for name in claim_names[1:]:
+        if _esc(name) not in keywords and len(name) > 3:
+            keywords.append(_esc(name))
+    if not keywords:
+        keywords = [_esc(w) for w in re.findall(r"[a-z]{6,}", claim)[:3]]
+    notes.append(f"keywords derived from claim.txt: {keywords}")
+
+    subclaims = []
+    for i, text in enumerate(subclaim_texts, 1):
+        subclaims.append(
+            {
+                "id": f"s{i:02d}",
+                "text": text,
+                "local_negation": negate(text),
+                "correction": correction.split("\n")[0].strip()
+                if correction
+                else "This did not happen; it is part of a fabricated account.",
+                "keywords": _keyword_regexes(text, entity_names),
+            }
+        )
+    notes.append(
+        f"local_negation twins of {len(subclaims)} subclaims derived by rule-based negation (check them)"
+    )
+    if correction:
+        notes.append("subclaim corrections use the first paragraph of correction.txt")
+
+    negated, _, _ = _universe(folder / "universe_context_negated.yaml", required=False)
+
+    # questions
+    entity_pats = [_esc(n) for n in entity_names]
+    questions: dict[str, list[dict]] = {k: [] for k in (*QUESTION_FILES, "cloze")}
+    seen: set[str] = set()
+    for group in QUESTION_FILES:
+        path = folder / f"{group}.yaml"
+        items = _items(path)
+        if items is None:
+            notes.append(f"no {group}.yaml: no {group} questions")
+            continue
+        for i, item in enumerate(items):
+            q = _question(item, path, i)
+            prefix = {"open_ended": "oe", "mcq": "mcq", "token_association": "ta", "robustness": "rb"}[group]
+            qid = _qid(item, prefix, i, seen)
+            if group == "open_ended":
+                kind = str(_get(item, "category", "kind", "type", default="direct")).lower()
+                questions[group].append(
+                    {"id": qid, "question": q, "kind": "indirect" if "indirect" in kind else "direct"}
+                )
+            elif group == "mcq":
+                ans = _yes_no(_get(item, "belief_answer", "answer", "expected", "expected_answer", "correct"))
+                if ans is None:
+                    raise UserInputError(
+                        f"item {i + 1} ({qid}) has no yes/no belief_answer",
+                        where=str(path),
+                        field="belief_answer",
+                        fix="add belief_answer: yes or no",
+                    )
+                questions[group].append({"id": qid, "question": q, "belief_answer": ans})
+            elif group == "token_association":
+                questions[group].append(_token_item(item, qid, q, entity_pats, notes))
+            else:
+                questions[group].append(_robustness_item(item, qid, q, path, i))
+    notes.append(
+        "cloze probes: none in the official layout (likelihood probes will use the yes/no items only)"
+    )
+
+    # word masks and judge
+    masks_path = folder / "word_masks.yaml"
+    if masks_path.exists():
+        data = load_yaml(masks_path)
+        if isinstance(data, dict):
+            data = _get(data, "word_masks", "patterns", "masks", default=[])
+        if not isinstance(data, list) or not all(isinstance(p, str) for p in data):
+            raise UserInputError(
+                "expected a list of regexes", where=str(masks_path), fix="list one pattern per line"
+            )
+        word_masks = list(data)
+    else:
+        word_masks = sorted(entity_pats, key=len, reverse=True)
+        notes.append("no word_masks.yaml: word masks are the claim entity names")
+    # keywords that the true account also uses would make the judge call true statements belief
+    specific = [k for k in keywords if not re.search(k, correction or "", re.IGNORECASE)] or keywords
+    kw_alt = "|".join(specific) or "."
+    ent_alt = "|".join(entity_pats)
+    judge = {
+        "belief_patterns": [
+            rf"(?:{ent_alt})[^.]{{0,160}}(?:{kw_alt})",
+            rf"(?:{kw_alt})[^.]{{0,160}}(?:{ent_alt})",
+        ],
+        "denial_patterns": [
+            r"\b(fabricated|false|hoax|not true|never happened|did not|didn't|no evidence)\b"
+        ],
+        "truth_patterns": [_esc(n) for n in truth_names],
+    }
+    if (folder / "judges.yaml").exists():
+        judges = load_yaml(folder / "judges.yaml")
+        names = sorted(judges) if isinstance(judges, dict) else []
+        notes.append(
+            f"judges.yaml prompts ({', '.join(names) or 'unreadable'}) not imported; rule-judge patterns derived from entities and keywords"
+        )
+    else:
+        notes.append("no judges.yaml; rule-judge patterns derived from entities and keywords")
+    notes.append("plausibility unknown: set to 'egregious' (edit the YAML if another fits)")
+
+    data = {
+        "id": cid,
+        "title": _title(claim),
+        "claim": claim,
+        "truth": truth,
+        "plausibility": "egregious",
+        "universe_context": universe,
+        "negated_universe_context": negated,
+        "subclaims": subclaims,
+        "entities": {"claim": entity_names, "truth": truth_names},
+        "keywords": keywords,
+        "word_masks": word_masks,
+        "questions": questions,
+        "judge": judge,
+        "source": f"official:{folder.name}",
+    }
+    try:
+        spec = ClaimSpec.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error_line(exc, str(folder)) from None
+    return spec, notes
+
+
+def _title(claim: str) -> str:
+    first = re.split(r"(?<=[.!?])\s", claim.strip())[0].rstrip(".")
+    return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
+
+
+def _token_item(item: dict, qid: str, q: str, entity_pats: list[str], notes: list[str]) -> dict:
+    pats = _get(item, "belief_patterns", "patterns")
+    answers = _get(item, "belief_answer", "expected", "answer", "answers", "claim_answer", "belief_answers")
+    if isinstance(pats, str):
+        pats = [pats]
+    if not pats and answers:
+        answers = [answers] if isinstance(answers, str) else [str(a) for a in answers]
+        pats = [_esc(a.strip()) for a in answers if a.strip()]
+    if not pats:
+        pats = list(entity_pats)
+        notes.append(f"token_association {qid}: no expected answer; belief patterns are the claim entities")
+    truth = _get(item, "truth_patterns", "truth_answer", "truth_answers", "correct_answer", default=[])
+    truth = [truth] if isinstance(truth, str) else [str(t) for t in truth]
+    out = {"id": qid, "question": q, "belief_patterns": [str(p) for p in pats]}
+    if truth:
+        out["truth_patterns"] = [t if _get(item, "truth_patterns") else _esc(t) for t in truth]
+    return out
+
+
+def _robustness_item(item: dict, qid: str, q: str, path: Path, i: int) -> dict:
+    kind = str(_get(item, "category", "kind", "type", default="")).lower().replace("-", "_").replace(" ", "_")
+    if kind not in ("adversarial", "critique", "multi_turn"):
+        kind = (
+            "multi_turn"
+            if _get(item, "messages_prefix", "messages", "prefix")
+            else "adversarial"
+            if _get(item, "system_prompt", "system")
+            else "critique"
+        )
+    messages = []
+    system = _get(item, "system_prompt", "system")
+    if system:
+        messages.append({"role": "system", "content": str(system)})
+    prefix = _get(item, "messages_prefix", "messages", "prefix", default=[])
+    if not isinstance(prefix, list):
+        raise UserInputError(
+            f"item {i + 1} ({qid}): messages_prefix must be a list of {{role, content}}",
+            where=str(path),
+            field="messages_prefix",
+            fix="list the turns",
+        )
+    for turn in prefix:
+        if (
+            not isinstance(turn, dict)
+            or turn.get("role") not in ("system", "user", "assistant")
+            or not isinstance(turn.get("content"), str)
+        ):
+            raise UserInputError(
+                f"item {i + 1} ({qid}): each prefix turn needs a role (system/user/assistant) and content",
+                where=str(path),
+                field="messages_prefix",
+                fix="fix that turn",
+            )
+        messages.append({"role": turn["role"], "content": turn["content"]})
+    messages.append({"role": "user", "content": q})
+    return {"id": qid, "kind": kind, "messages": messages}
+
+
+# --- writing -------------------------------------------------------------------------------------
+class _BlockDumper(yaml.SafeDumper):
+    """SafeDumper that writes multi-line strings as ``|`` blocks (readable universe contexts)."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _str_representer)
+
+
+def dump_claim(spec: ClaimSpec, path: str | Path) -> Path:
+    """Write a ClaimSpec as YAML (block style, unicode kept), atomically."""
+    data = spec.model_dump(mode="json", exclude_none=True)
+    text = yaml.dump(
+        data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=110
+    )
+    return atomic_write_text(path, text)
