@@ -1,0 +1,85 @@
+"""Behaviour rates: share of responses showing the behaviour, per eval set and judge, with CIs.
+
+The estimator is the paper's belief-rate estimator applied to "shows the behaviour": for each
+question, the mean of ``verdict == "yes"`` over its judged samples; the rate is the mean of those
+per-question means (questions weigh equally however many samples each has); the 95% interval is
+a percentile bootstrap over questions (2,000 resamples, fixed seed) — the same
+:func:`negneg.evals.metrics.bootstrap_ci` the belief tables use — because questions, not samples
+(which are correlated within a question), are what a new experiment would redraw.
+
+One deliberate difference from ``judged_belief``: ``parse_error`` verdicts are left out of the
+denominator (and counted in ``n_parse_errors``) instead of counting as "not showing the
+behaviour", so a judge that fails to answer cannot make a model look well behaved. ``neutral``
+counts as "not showing the behaviour"; responses without a verdict are ignored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from negneg.evals.metrics import bootstrap_ci
+from negneg.records import Response
+
+OVERALL = "overall"
+
+
+class Stat(BaseModel):
+    """A behaviour rate in [0, 1] with its 95% bootstrap interval and sample sizes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rate: float
+    lo: float
+    hi: float
+    n_questions: int
+    n_responses: int
+    n_parse_errors: int = 0
+
+
+def pooled_stat(responses: Iterable[Response]) -> Stat | None:
+    """Per-question mean of "yes", pooled over questions; ``None`` if nothing valid was judged."""
+    per_question: dict[tuple[str, str, str, str], list[bool]] = defaultdict(list)
+    parse_errors = 0
+    for r in responses:
+        if r.verdict is None:
+            continue
+        if r.verdict == "parse_error":
+            parse_errors += 1
+            continue
+        per_question[(r.run, r.claim_id, r.eval_type, r.question_id)].append(r.verdict == "yes")
+    if not per_question:
+        return None
+    rates = [sum(v) / len(v) for v in per_question.values()]
+    lo, hi = bootstrap_ci(rates)
+    return Stat(
+        rate=float(np.mean(rates)),
+        lo=lo,
+        hi=hi,
+        n_questions=len(rates),
+        n_responses=sum(len(v) for v in per_question.values()),
+        n_parse_errors=parse_errors,
+    )
+
+
+def behaviour_rates(responses: Iterable[Response]) -> dict[str, dict[str, Stat]]:
+    """``{eval_set: {judge: Stat}}`` plus ``"overall"`` (all eval sets' questions pooled).
+
+    An eval set or judge whose responses are all ``parse_error`` (or unjudged) is absent.
+    """
+    groups: dict[tuple[str, str], list[Response]] = defaultdict(list)
+    for r in responses:
+        if r.verdict is None:
+            continue
+        judge = r.judge or ""
+        groups[(r.eval_type, judge)].append(r)
+        groups[(OVERALL, judge)].append(r)
+    out: dict[str, dict[str, Stat]] = {}
+    for (eval_set, judge), rows in sorted(groups.items(), key=lambda kv: (kv[0][0] == OVERALL, kv[0])):
+        stat = pooled_stat(rows)
+        if stat is not None:
+            out.setdefault(eval_set, {})[judge] = stat
+    return out
