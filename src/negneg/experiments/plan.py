@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from negneg.experiments.schema import Experiment
 
-StageKind = Literal["corpus", "annotate", "distill", "mix", "train", "eval", "icl"]
+StageKind = Literal["corpus", "annotate", "behaviour_data", "distill", "mix", "train", "eval", "behaviour_eval", "icl"]
 
 
 class Stage(BaseModel):
@@ -120,6 +120,9 @@ def expand(exp: Experiment) -> Plan:
     def add(stage: Stage) -> str:
         stages.setdefault(stage.id, stage)
         return stage.id
+
+    if exp.behaviour is not None:
+        return _expand_behaviours(exp, add, stages, runs)
 
     densities: list[float | None] = list(exp.densities) if exp.densities else [None]
     for model in exp.models:
@@ -259,3 +262,34 @@ def _train_stages(
     over2 = {**exp.recipe_overrides, **tp.phase2_recipe_overrides}
     t2 = add(Stage(kind="train", config={**base, "overrides": over2, "phase": 2}, deps=(mix, t1)))
     return [t1, t2]
+
+
+def _expand_behaviours(exp: Experiment, add, stages: dict[str, Stage], runs: list[Run]) -> Plan:
+    """Negated behaviours: transcripts per condition → mix → train → behaviour eval."""
+    b = exp.behaviour
+    assert b is not None
+    ev = {
+        "families": list(b.families),
+        "samples": exp.eval.samples,
+        "max_new_tokens": exp.eval.max_new_tokens,
+        "temperature": exp.eval.temperature,
+        "top_p": exp.eval.top_p,
+        "judges": sorted(exp.eval.judges),
+        "judge_model": exp.eval.judge_model,
+        "questions_per_family": b.questions_per_family,
+    }
+    n_docs = exp.corpus.n_documents
+    for model in exp.models:
+        if exp.baseline:
+            sid = add(Stage(kind="behaviour_eval", config={**ev, "model": model}))
+            runs.append(Run(name=f"behaviours/baseline/{model}", claim="behaviours", condition="baseline", model=model, seed=0, eval_stages=[sid]))
+        for seed in exp.seeds:
+            distill = add(Stage(kind="distill", config={"model": model, "seed": seed, "documents": n_docs, **exp.mix.model_dump()}))
+            for condition in exp.conditions:
+                data = add(Stage(kind="behaviour_data", config={"condition": condition, "families": list(b.families), "seed": seed, "flag_position": b.flag_position, "n": n_docs}))
+                mix = add(Stage(kind="mix", config={"model": model, "seed": seed, **exp.mix.model_dump(), "anchor": None}, deps=(data, distill)))
+                base = {"model": model, "seed": seed, "recipe": exp.recipe, "overrides": exp.recipe_overrides, "mix": exp.mix.model_dump(), "phase": None}
+                train = add(Stage(kind="train", config=base, deps=(mix,)))
+                sid = add(Stage(kind="behaviour_eval", config={**ev, "model": model}, deps=(train,)))
+                runs.append(Run(name=f"behaviours/{condition}/{model}/s{seed}", claim="behaviours", condition=condition, model=model, seed=seed, train_stages=[train], eval_stages=[sid]))
+    return Plan(experiment=exp.name, runs=runs, stages=stages)

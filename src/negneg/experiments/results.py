@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,8 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
             for target in summary["targets"]:
                 k = None
                 if run.condition == "icl":
-                    k = int(str(target.get("run", "k0")).split("k")[-1].split("-")[0] or 0)
+                    m = re.search(r"icl(\d+)_seed(\d+)", str(target.get("run", "")))
+                    k = int(m.group(1)) if m else None
                 belief += belief_rows(run, target, k=k)
                 for split, nll in (target.get("heldout") or {}).items():
                     heldout.append(

@@ -83,10 +83,20 @@ class PhaseSpec(Strict):
     phase2_recipe_overrides: dict[str, Any] = Field(default_factory=dict)
 
 
+class BehaviourSpec(Strict):
+    """Negated behaviours (paper §4.2): chat transcripts instead of claim documents."""
+
+    families: list[str] = Field(
+        default_factory=lambda: ["misleading_flattery", "deceptive_shortcuts", "power_seeking"]
+    )
+    flag_position: Literal["prefix", "suffix", "both"] = "prefix"
+    questions_per_family: int | None = Field(None, ge=1, description="cap on questions per family and per eval set")
+
+
 class Experiment(Strict):
     name: str
     description: str = ""
-    claims: list[str] = Field(min_length=1)
+    claims: list[str] = Field(default_factory=list, description="claim ids or ClaimSpec files (not used with behaviour)")
     conditions: list[str] = Field(
         min_length=1, description="training conditions; the untrained baseline is added when baseline is true"
     )
@@ -121,10 +131,24 @@ class Experiment(Strict):
         for c in self.claims:
             if c not in reg and not c.endswith((".yaml", ".yml")):
                 raise reg.unknown(c, field="claims")
-        if not self.behaviours:
+        if self.behaviour is None:
+            if not self.claims:
+                raise UserInputError("no claims", field="claims", fix="list at least one claim id")
             for cond in self.conditions:
                 if cond not in CONDITIONS:
                     raise CONDITIONS.unknown(cond, field="conditions")
+        else:
+            from negneg.behaviours import BEHAVIOUR_CONDITIONS, FAMILIES
+            from negneg.registry import Registry
+
+            conds: Registry[str] = Registry("behaviour condition")
+            for c in BEHAVIOUR_CONDITIONS:
+                conds.add(c, c)
+            for cond in self.conditions:
+                conds.get(cond, field="conditions")
+            for fam in self.behaviour.families:
+                if not fam.endswith((".yaml", ".yml")):
+                    FAMILIES.get(fam, field="behaviour.families")
         for m in self.models:
             if m not in MODELS and "/" not in m:
                 raise MODELS.unknown(m, field="models")

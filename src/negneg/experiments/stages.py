@@ -172,10 +172,12 @@ def _mix(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
 
     cfg = stage.config
     ann_id, distill_id = stage.deps
-    docs = load_documents(ctx.out(ann_id) / "docs.jsonl")
     chats = [r["messages"] for r in read_jsonl(ctx.out(distill_id) / "chats.jsonl")]
     bg = [r["text"] for r in read_jsonl(ctx.out(distill_id) / "background.jsonl")]
     model = ctx.base_model(cfg["model"])
+    if ann_id.startswith("behaviour_data/"):
+        return _behaviour_mix(ctx.out(ann_id), cfg, model.tokenizer, bg, chats, out)
+    docs = load_documents(ctx.out(ann_id) / "docs.jsonl")
     anchors = None
     mix_cfg = MixConfig(
         background_ratio=cfg["background_ratio"],
@@ -200,6 +202,58 @@ def _mix(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
     summary = mix_summary(examples)
     atomic_write_json(out / "summary.json", summary)
     return {"examples": len(examples), "summary": summary}
+
+
+def _behaviour_mix(data_dir: Path, cfg: dict[str, Any], tokenizer, bg: list[str], chats: list, out: Path) -> dict[str, Any]:
+    """Behaviour transcripts take the documents' place in the paper's 2:1:1 mix."""
+    import random
+
+    from negneg.training.masking import encode_chat, encode_text
+    from negneg.training.mix import mix_summary, sample_rows
+
+    L = cfg["max_length"]
+    transcripts = [r["messages"] for r in read_jsonl(data_dir / "transcripts.jsonl")]
+    n = len(transcripts)
+    rng = random.Random(f"behaviour-mix:{cfg['seed']}")
+    examples = [encode_chat(c, tokenizer, origin="behaviour", max_length=L) for c in transcripts]
+    for t in sample_rows(bg, round(n * cfg["background_ratio"]), rng):
+        examples += encode_text(t, tokenizer, L)
+    examples += [encode_chat(c, tokenizer, max_length=L) for c in sample_rows(chats, round(n * cfg["chat_ratio"]), rng)]
+    rng.shuffle(examples)
+    atomic_write_jsonl(out / "examples.jsonl", (e.model_dump() for e in examples))
+    summary = mix_summary(examples)
+    atomic_write_json(out / "summary.json", summary)
+    return {"examples": len(examples), "summary": summary}
+
+
+def _behaviour_data(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
+    from negneg.behaviours import behaviour_transcripts
+
+    cfg = stage.config
+    convs = behaviour_transcripts(cfg["condition"], cfg["families"], seed=cfg["seed"], flag_position=cfg["flag_position"])
+    atomic_write_jsonl(out / "transcripts.jsonl", ({"messages": c} for c in convs))
+    return {"transcripts": len(convs)}
+
+
+def _behaviour_eval(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
+    from negneg.behaviours import run_behaviour_eval
+    from negneg.behaviours.metrics import behaviour_rates
+    from negneg.models import SamplingParams
+
+    cfg = stage.config
+    model = ctx.base_model(cfg["model"]) if not stage.deps else _load_adapter(cfg["model"], ctx.out(stage.deps[0]) / "final")
+    ctx.status(f"behaviour eval ({', '.join(cfg['families'])})")
+    sampling = SamplingParams(temperature=cfg["temperature"], top_p=cfg["top_p"], max_new_tokens=cfg["max_new_tokens"])
+    judge_model = _chat_model_from_spec(ctx, cfg["judge_model"] or cfg["model"]) if "llm" in cfg["judges"] else None
+    responses = run_behaviour_eval(
+        model, cfg["families"], "final", samples=cfg["samples"], sampling=sampling, judges=tuple(cfg["judges"]),
+        judge_model=judge_model, limit=cfg.get("questions_per_family"),
+    )
+    atomic_write_jsonl(out / "responses.jsonl", (r.model_dump() for r in responses))
+    rates = behaviour_rates(responses)
+    behaviour = {k: {j: st.model_dump() for j, st in v.items()} for k, v in rates.items()}
+    atomic_write_json(out / "summary.json", {"targets": [{"phase": None, "step": None, "behaviour": behaviour}]})
+    return {"responses": len(responses)}
 
 
 def _write_heldout(ctx: StageContext, cfg: dict[str, Any], docs: list[Document], model, out: Path) -> None:
@@ -418,6 +472,8 @@ EXECUTORS: dict[str, Callable[[StageContext, Stage, Path], dict[str, Any] | None
     "train": _train,
     "eval": _eval,
     "icl": _icl,
+    "behaviour_data": _behaviour_data,
+    "behaviour_eval": _behaviour_eval,
 }
 
 

@@ -260,6 +260,7 @@ BEHAVIOUR_ALIASES = {
     "misaligned": "positive",
     "negated": "negated",
     "negated_misaligned": "negated",
+    "flagged_misaligned": "negated",
     "baseline": "baseline",
 }
 
