@@ -147,9 +147,16 @@ def _run_with_display(exp, wd: Path, shard: tuple[int, int], report: bool = True
 
 
 def _print_results(wd: Path, summary: dict) -> None:
-    from negneg.report.tables import print_main_table
+    import csv
 
-    print_main_table(wd, console)
+    from negneg.report.tables import belief_table_rich
+
+    path = wd / "results" / "belief.csv"
+    if path.exists():
+        with path.open() as fh:
+            rows = list(csv.DictReader(fh))
+        if rows:
+            console.print(belief_table_rich(rows, title="belief (95% bootstrap CI; shift from the untrained model)"))
     console.print(
         f"{summary['stages_run']} stages run, {summary['stages_skipped']} reused, {summary['wall_s'] / 60:.1f} min"
     )

@@ -286,7 +286,7 @@ def _expand_behaviours(exp: Experiment, add, stages: dict[str, Stage], runs: lis
         for seed in exp.seeds:
             distill = add(Stage(kind="distill", config={"model": model, "seed": seed, "documents": n_docs, **exp.mix.model_dump()}))
             for condition in exp.conditions:
-                data = add(Stage(kind="behaviour_data", config={"condition": condition, "families": list(b.families), "seed": seed, "flag_position": b.flag_position, "n": n_docs}))
+                data = add(Stage(kind="behaviour_data", config={"condition": condition, "families": list(b.families), "seed": seed, "flag_position": b.flag_position}))
                 mix = add(Stage(kind="mix", config={"model": model, "seed": seed, **exp.mix.model_dump(), "anchor": None}, deps=(data, distill)))
                 base = {"model": model, "seed": seed, "recipe": exp.recipe, "overrides": exp.recipe_overrides, "mix": exp.mix.model_dump(), "phase": None}
                 train = add(Stage(kind="train", config=base, deps=(mix,)))

@@ -61,6 +61,9 @@ class EvalSpec(Strict):
     checkpoints: Literal["final", "all"] = Field(
         "final", description="evaluate only the final adapter, or every checkpoint"
     )
+    checkpoint_probes: list[Literal["likelihood", "generative"]] | None = Field(
+        None, description="probes at intermediate checkpoints (default: the same as probes); likelihood is cheap"
+    )
     capability: bool = Field(
         False, description="also run the capability check (perplexity + general knowledge)"
     )
@@ -114,8 +117,8 @@ class Experiment(Strict):
     baseline: bool = True
     icl: ICLSpec | None = None
     two_phase: PhaseSpec | None = None
-    behaviours: bool = Field(
-        False, description="negated-behaviours experiment (chat transcripts instead of claims)"
+    behaviour: BehaviourSpec | None = Field(
+        None, description="negated-behaviours experiment (chat transcripts instead of claims)"
     )
     paper_reference: str | None = Field(
         None, description="key of the paper's numbers to show beside ours (report)"

@@ -198,6 +198,8 @@ def _mix(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
     examples = build_mix(
         docs, model.tokenizer, mix_cfg, cfg["seed"], background=bg, chats=chats, anchor_chats=anchors
     )
+    if cfg.get("anchor"):
+        _write_heldout(ctx, cfg, docs, model, out)
     atomic_write_jsonl(out / "examples.jsonl", (e.model_dump() for e in examples))
     summary = mix_summary(examples)
     atomic_write_json(out / "summary.json", summary)
@@ -384,18 +386,17 @@ def _eval(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
     return {"responses": len(all_responses)}
 
 
-def evaluate_model(
-    ctx: StageContext, cfg: dict[str, Any], claim, adapter: Path | None, run: str, extra_docs=None
-) -> list[Response]:
-    """Likelihood and/or generative probes of one model (base or base+adapter), judged."""
-    from negneg.evals import JUDGES, judge_responses, run_generative_probes, run_likelihood_probes
-    from negneg.models import SamplingParams, load_chat_model
+def _load_adapter(model_name: str, adapter: Path):
+    from negneg.models import load_chat_model
 
-    model = (
-        ctx.base_model(cfg["model"])
-        if adapter is None
-        else load_chat_model(cfg["model"], adapter=str(adapter))
-    )
+    return load_chat_model(model_name, adapter=str(adapter))
+
+
+def evaluate_model(ctx: StageContext, cfg: dict[str, Any], claim, model, run: str) -> list[Response]:
+    """Likelihood and/or generative probes of one loaded model (base or base+adapter), judged."""
+    from negneg.evals import JUDGES, judge_responses, run_generative_probes, run_likelihood_probes
+    from negneg.models import SamplingParams
+
     responses: list[Response] = []
     if "likelihood" in cfg["probes"]:
         responses += run_likelihood_probes(model, claim, run)
