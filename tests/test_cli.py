@@ -20,6 +20,21 @@ def test_unknown_command_and_option_exit_2_without_traceback():
 def test_help_lists_every_command():
     p = _run("--help")
     assert p.returncode == 0
-    for cmd in ("claims", "models", "chat", "docs", "conditions", "annotate", "train", "merge", "eval", "serve",
-                "judge-agreement", "run", "demo", "report", "presets"):
+    for cmd in (
+        "claims",
+        "models",
+        "chat",
+        "docs",
+        "conditions",
+        "annotate",
+        "train",
+        "merge",
+        "eval",
+        "serve",
+        "judge-agreement",
+        "run",
+        "demo",
+        "report",
+        "presets",
+    ):
         assert cmd in p.stdout, cmd

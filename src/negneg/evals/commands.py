@@ -1,9 +1,333 @@
-"""CLI commands of negneg.evals (registered on the main app by negneg.cli)."""
+"""CLI commands of negneg.evals: ``negneg eval``, ``negneg judge-agreement``, ``negneg serve``."""
 
 from __future__ import annotations
 
+import time
+from itertools import combinations
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from negneg.errors import UserInputError
+
+console = Console()
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _ints(value: str, option: str) -> list[int]:
+    try:
+        return [int(v) for v in _split(value)]
+    except ValueError:
+        raise UserInputError(
+            f"expected comma-separated integers, got '{value}'", field=option, fix="e.g. 1,5,20"
+        ) from None
+
+
+def load_judge_model(spec: str, cache_dir: Path | None = None):
+    """A judge model from ``NAME`` (local registry name, dir or hub id) or ``URL#MODEL`` (an
+    OpenAI-compatible server; the key comes from OPENAI_API_KEY)."""
+    if spec.startswith(("http://", "https://")):
+        from negneg.models.openai_http import OpenAIChatModel
+
+        base, _, name = spec.partition("#")
+        return OpenAIChatModel(base, name or "default", cache_dir=cache_dir)
+    from negneg.models import load_chat_model
+
+    return load_chat_model(spec)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _pct(x: float | None, signed: bool = False) -> str:
+    if x is None or x != x:
+        return "–"
+    return f"{100 * x:+.1f}" if signed else f"{100 * x:.1f}"
+
+
+def _print_tables(data: dict) -> None:
+    for judge, rows in data["tables"].items():
+        has_base = any(r.get("baseline") is not None for r in rows)
+        table = Table(title=f"belief (judge: {judge}; likelihood rows: P(belief) view)", show_lines=False)
+        for col in ("claim", "run", "eval type", "kind", "belief % [95% CI]", "n"):
+            table.add_column(col)
+        if has_base:
+            table.add_column("untrained %")
+            table.add_column("shift pp")
+        for r in rows:
+            cells = [
+                r["claim"],
+                r["run"],
+                r["eval_type"],
+                r["kind"],
+                f"{_pct(r['rate'])} [{_pct(r['lo'])}, {_pct(r['hi'])}]",
+                str(r["n_questions"]),
+            ]
+            if has_base:
+                cells += [_pct(r.get("baseline")), _pct(r.get("shift"), signed=True)]
+            table.add_row(*cells)
+        console.print(table)
+
+
+def eval_cmd(
+    model: str = typer.Option("smollm2-135m", "--model", help="model name, dir or hub id"),
+    adapter: Path = typer.Option(None, "--adapter", help="LoRA adapter dir (the base model is scored too)"),
+    claim: str = typer.Option(..., "--claim", help="claim id(s) or ClaimSpec file(s), comma-separated"),
+    probes: str = typer.Option("likelihood,generative", "--probes", help="likelihood,generative"),
+    samples: int = typer.Option(5, "--samples", min=1, help="answers per question (generative)"),
+    judge: str = typer.Option("rule", "--judge", help="judge(s), comma-separated: rule, rule_broad, llm"),
+    judge_model: str = typer.Option(None, "--judge-model", help="for --judge llm: NAME or URL#MODEL"),
+    categories: str = typer.Option(
+        "open_ended,mcq,token_association,robustness", "--categories", help="generative question categories"
+    ),
+    max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1),
+    seed: int = typer.Option(0, "--seed"),
+    out: Path = typer.Option(None, "--out", help="output dir (default negneg-eval/<run>)"),
+    run: str = typer.Option(None, "--run", help="run name (default: base, or the adapter dir name)"),
+    baseline_from: Path = typer.Option(None, "--baseline-from", help="results dir of the untrained model"),
+    capability: bool = typer.Option(False, "--capability", help="also run the capability check"),
+    icl_docs: Path = typer.Option(None, "--icl-docs", help="documents JSONL: run the in-context control"),
+    icl_k: str = typer.Option("20", "--icl-k", help="K values for --icl-docs, comma-separated"),
+    icl_seeds: str = typer.Option("42", "--icl-seeds", help="seeds for --icl-docs, comma-separated"),
+) -> None:
+    """Measure belief: likelihood probes and/or sampled answers labelled by judges.
+
+    Writes responses.jsonl and summary.json to the output dir and prints the belief table.
+    """
+    from negneg.claims import load_claim
+    from negneg.evals.generative import CATEGORIES
+    from negneg.evals.suite import (
+        PROBE_KINDS,
+        EvalSettings,
+        evaluate,
+        load_responses,
+        units_of_work,
+        write_results,
+    )
+    from negneg.models import load_chat_model
+    from negneg.models.registry import model_source
+
+    probe_list = _split(probes)
+    for p in probe_list:
+        if p not in PROBE_KINDS:
+            raise UserInputError(
+                f"unknown probe kind '{p}'", field="probes", fix=f"use {', '.join(PROBE_KINDS)}"
+            )
+    cats = _split(categories)
+    for c in cats:
+        if c not in CATEGORIES:
+            raise UserInputError(
+                f"unknown category '{c}'", field="categories", fix=f"use {', '.join(CATEGORIES)}"
+            )
+    judges = _split(judge)
+    from negneg.evals.judges import JUDGES
+
+    for j in judges:
+        JUDGES.get(j, field="judge")
+    if "llm" in judges and not judge_model:
+        raise UserInputError(
+            "--judge llm needs a judge model", field="judge-model", fix="pass --judge-model NAME"
+        )
+    if adapter is not None and not adapter.is_dir():
+        raise UserInputError("adapter dir not found", where=str(adapter), fix="pass a peft adapter directory")
+    claims = [load_claim(c) for c in _split(claim)]
+    if not claims:
+        raise UserInputError("no claim given", field="claim", fix="e.g. --claim ed_sheeran")
+    run_name = run or (adapter.name if adapter else "base")
+    out_dir = out or Path("negneg-eval") / run_name
+    settings = EvalSettings(
+        probes=probe_list,
+        samples=samples,
+        judges=judges,
+        categories=cats,
+        max_new_tokens=max_new_tokens,
+        seed=seed,
+    )
+    judge_options = (
+        {"llm": {"model": load_judge_model(judge_model, out_dir / "http-cache")}} if "llm" in judges else {}
+    )
+
+    console.print(f"loading [bold]{model}[/]" + (f" + adapter {adapter}" if adapter else ""))
+    m = load_chat_model(model, adapter=str(adapter) if adapter else None)
+    t0 = time.time()
+    baseline = load_responses(baseline_from) if baseline_from else None
+    extra: dict = {}
+    with _progress() as bar:
+        if "llm" in judges:
+            judge_task = bar.add_task("llm judge", total=None)
+            judge_options["llm"]["progress"] = lambda n: bar.advance(judge_task, n)
+        if icl_docs is not None:
+            from negneg.evals.icl import run_icl
+            from negneg.records import load_documents
+
+            docs = load_documents(icl_docs)
+            ks, seeds = _ints(icl_k, "icl-k"), _ints(icl_seeds, "icl-seeds")
+            total = units_of_work(claims, settings) * len(ks) * len(seeds)
+            task = bar.add_task("in-context control", total=total)
+            responses, choices = [], []
+            for c in claims:
+                responses += run_icl(
+                    m, c, [d for d in docs if d.claim_id == c.id] or docs, ks, seeds, probe_list,
+                    samples=samples, sampling=settings.sampling(), categories=cats, judges=judges,
+                    judge_options=judge_options, choices=choices,
+                    progress=lambda n: bar.advance(task, n),
+                )  # fmt: skip
+            extra["icl_documents"] = [
+                {"k": ch.k_requested, "k_used": ch.k_used, "seed_used": ch.seed} for ch in choices
+            ]
+        else:
+            task = bar.add_task(f"eval {run_name}", total=units_of_work(claims, settings))
+            responses = evaluate(m, claims, run_name, settings, judge_options=judge_options,
+                                 progress=lambda n: bar.advance(task, n))  # fmt: skip
+        if (
+            adapter is not None
+            and baseline is None
+            and "likelihood" in probe_list
+            and hasattr(m.model, "disable_adapter")
+        ):
+            base_settings = settings.model_copy(update={"probes": ["likelihood"]})
+            task = bar.add_task("untrained model (likelihood)", total=units_of_work(claims, base_settings))
+            with m.model.disable_adapter():
+                baseline = evaluate(
+                    m, claims, "untrained", base_settings, progress=lambda n: bar.advance(task, n)
+                )
+        if capability:
+            from negneg.evals.capability import capability_check
+
+            bar.add_task("capability check", total=None)
+            extra["capability"] = capability_check(m).model_dump()
+    meta = {
+        "model": model,
+        "model_source": model_source(model),
+        "adapter": str(adapter) if adapter else None,
+        "claims": [c.id for c in claims],
+        "run": run_name,
+        "settings": settings.model_dump(),
+        "judge_model": judge_model,
+        "baseline_from": str(baseline_from) if baseline_from else None,
+        "wall_s": round(time.time() - t0, 1),
+        **extra,
+    }
+    data = write_results(out_dir, responses, meta, baseline)
+    _print_tables(data)
+    if "capability" in extra:
+        cap = extra["capability"]
+        console.print(f"capability: perplexity {cap['perplexity']:.2f} on {cap['n_tokens']} held-out tokens, "
+                      f"general-knowledge accuracy {100 * cap['accuracy']:.0f}% of {cap['n_questions']}")  # fmt: skip
+    console.print(f"[green]wrote[/] {out_dir / 'responses.jsonl'} and {out_dir / 'summary.json'}")
+
+
+def judge_agreement_cmd(
+    responses_path: Path = typer.Argument(..., help="responses.jsonl (or a results dir)"),
+    judges: str = typer.Option("rule,llm", "--judges", help="judges to compare, comma-separated"),
+    judge_model: str = typer.Option(None, "--judge-model", help="for the llm judge: NAME or URL#MODEL"),
+    claim_files: list[Path] = typer.Option(
+        None, "--claim-file", help="ClaimSpec files for non-built-in claims"
+    ),
+    out: Path = typer.Option(None, "--out", help="write the agreement (and re-judged responses) here"),
+) -> None:
+    """Re-judge the same generative responses with several judges; Cohen's κ per pair, Fleiss' κ."""
+    from negneg.claims import load_claim, load_claim_file
+    from negneg.evals.judges import JUDGES, judge_all
+    from negneg.evals.likelihood import LIKELIHOOD_TYPES
+    from negneg.evals.metrics import cohen_kappa, fleiss_kappa, judged_belief
+    from negneg.evals.suite import load_responses
+    from negneg.io import atomic_write_json, atomic_write_jsonl
+
+    names = _split(judges)
+    if len(names) < 2:
+        raise UserInputError(
+            "need at least two judges to compare", field="judges", fix="e.g. --judges rule,llm"
+        )
+    for j in names:
+        JUDGES.get(j, field="judges")
+    if "llm" in names and not judge_model:
+        raise UserInputError(
+            "the llm judge needs a judge model", field="judge-model", fix="pass --judge-model NAME"
+        )
+    rows = load_responses(responses_path)
+    seen, gen = set(), []
+    for r in rows:
+        key = (r.run, r.claim_id, r.question_id, r.eval_type, r.sample_index)
+        if r.eval_type not in LIKELIHOOD_TYPES and r.text is not None and key not in seen:
+            seen.add(key)
+            gen.append(r)
+    if not gen:
+        raise UserInputError(
+            "no generative responses to judge",
+            where=str(responses_path),
+            fix="run negneg eval --probes generative",
+        )
+    claims = {c.id: c for c in (load_claim_file(p) for p in claim_files or [])}
+    for cid in {r.claim_id for r in gen} - set(claims):
+        claims[cid] = load_claim(cid)
+    options = (
+        {"llm": {"model": load_judge_model(judge_model, (out or Path(".")) / "http-cache")}}
+        if "llm" in names
+        else {}
+    )
+    labelled: dict[str, list] = {}
+    with _progress() as bar:
+        for j in names:
+            task = bar.add_task(f"judge {j}", total=None)
+            labelled[j] = judge_all(gen, claims, j, **options.get(j, {}))
+            bar.update(task, total=1, completed=1)
+    verdicts = {j: [r.verdict for r in labelled[j]] for j in names}
+    pairs = {f"{a} vs {b}": cohen_kappa(verdicts[a], verdicts[b]) for a, b in combinations(names, 2)}
+    fleiss = fleiss_kappa([[verdicts[j][i] for j in names] for i in range(len(gen))])
+    belief = {j: judged_belief(labelled[j])["overall"].rate for j in names}
+    table = Table(title=f"judge agreement on {len(gen)} responses")
+    table.add_column("pair")
+    table.add_column("Cohen's κ")
+    table.add_column("raw agreement")
+    for (a, b), (label, k) in zip(combinations(names, 2), pairs.items(), strict=True):
+        agree = sum(x == y for x, y in zip(verdicts[a], verdicts[b], strict=True)) / len(gen)
+        table.add_row(label, f"{k:.3f}", f"{100 * agree:.1f}%")
+    console.print(table)
+    console.print(f"Fleiss' κ ({len(names)} judges): {fleiss:.3f}")
+    for j in names:
+        counts = {v: verdicts[j].count(v) for v in ("yes", "no", "neutral", "parse_error")}
+        console.print(f"{j}: belief {100 * belief[j]:.1f}%  verdicts {counts}")
+    if out:
+        atomic_write_json(
+            out / "agreement.json", {"cohen": pairs, "fleiss": fleiss, "belief": belief, "n": len(gen)}
+        )
+        atomic_write_jsonl(
+            out / "judged.jsonl", (r.model_dump(mode="json") for j in names for r in labelled[j])
+        )
+        console.print(f"[green]wrote[/] {out / 'agreement.json'}")
+
+
+def serve_cmd(
+    model: str = typer.Argument(..., help="model name, dir or hub id"),
+    adapter: Path = typer.Option(None, "--adapter", help="LoRA adapter dir"),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    name: str = typer.Option(None, "--name", help="model id to serve under (default: the model name)"),
+) -> None:
+    """Serve a model over an OpenAI-compatible API (/v1/chat/completions, /v1/completions with logprobs)."""
+    from negneg.models.serve import serve
+
+    console.print(f"serving [bold]{model}[/] on http://{host}:{port}/v1 (Ctrl-C to stop)")
+    serve(model, adapter=str(adapter) if adapter else None, host=host, port=port, name=name)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to app."""
+    app.command("eval")(eval_cmd)
+    app.command("judge-agreement")(judge_agreement_cmd)
+    app.command("serve")(serve_cmd)

@@ -43,8 +43,10 @@ class MixSpec(Strict):
     chat_ratio: float = Field(
         0.5, ge=0, description="self-distilled chats per annotated document (paper 0.5)"
     )
-    max_length: int = Field(256, ge=16, description="tokens per training window")
-    window: Literal["split", "claim"] = Field("claim", description="how long documents are cut into windows")
+    max_length: int = Field(512, ge=16, description="tokens per training window")
+    window: Literal["split", "claim"] = Field(
+        "split", description="split: whole documents in consecutive windows (keeps prefixes/suffixes); claim: one window around the claim"
+    )
 
 
 class EvalSpec(Strict):

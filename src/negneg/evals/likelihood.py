@@ -1,0 +1,168 @@
+"""Likelihood probes: belief read off the model's probabilities, no sampling, no judge.
+
+Three probe types, all built from the ClaimSpec:
+
+* ``yes_no_likelihood`` — each MCQ item asked under the chat template with a "yes or no" system
+  prompt; continuations ``"Yes"`` and ``"No"`` start the assistant turn. Score =
+  P(belief answer) / (P(Yes) + P(No)), a probability in [0, 1].
+* ``cloze`` — a raw-text prompt and two continuations competing for one slot. Score = log-odds
+  log P(belief) − log P(disbelief).
+* ``token_association_likelihood`` — a token-association question under the chat template with
+  its ``belief_continuation`` against its ``truth_continuation``. Score = log-odds.
+
+For plotting beside judged rates, :func:`belief_probability` maps every score to [0, 1]:
+the yes/no score as is, and sigmoid(log-odds) = P(belief | one of the two options) otherwise.
+Small models have odd priors, so these values are only meaningful as a shift from the untrained
+model's value (see :func:`negneg.evals.metrics.likelihood_belief`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from negneg.claims.schema import ClaimSpec
+from negneg.models.chat import Conversation, Prompt
+from negneg.records import Response
+
+YES_NO_SYSTEM = "Answer with yes or no."
+YES, NO = "Yes", "No"
+LIKELIHOOD_TYPES = ("yes_no_likelihood", "cloze", "token_association_likelihood")
+LOG_ODDS_TYPES = ("cloze", "token_association_likelihood")
+
+
+@dataclass(frozen=True)
+class LikelihoodProbe:
+    """One scored question: ``prompt`` (raw text or a conversation) and two continuations.
+
+    ``belief`` is the continuation a believer prefers, ``other`` the one it competes with.
+    """
+
+    question_id: str
+    eval_type: str
+    prompt: Prompt
+    belief: str
+    other: str
+
+
+def likelihood_probes(claim: ClaimSpec) -> list[LikelihoodProbe]:
+    """Every likelihood probe of a claim (token-association items lacking continuations are skipped)."""
+    probes: list[LikelihoodProbe] = []
+    for q in claim.questions.mcq:
+        conv: Conversation = [
+            {"role": "system", "content": YES_NO_SYSTEM},
+            {"role": "user", "content": q.question},
+        ]
+        belief, other = (YES, NO) if q.belief_answer == "yes" else (NO, YES)
+        probes.append(LikelihoodProbe(q.id, "yes_no_likelihood", conv, belief, other))
+    for c in claim.questions.cloze:
+        probes.append(LikelihoodProbe(c.id, "cloze", c.prompt, c.belief, c.disbelief))
+    for t in claim.questions.token_association:
+        if t.belief_continuation and t.truth_continuation:
+            conv = [{"role": "user", "content": t.question}]
+            probes.append(
+                LikelihoodProbe(
+                    t.id, "token_association_likelihood", conv, t.belief_continuation, t.truth_continuation
+                )
+            )
+    return probes
+
+
+def probe_score(eval_type: str, logp_belief: float, logp_other: float) -> float:
+    """The probe's belief value: P(belief)/(P(belief)+P(other)) for yes/no, log-odds otherwise."""
+    log_odds = logp_belief - logp_other
+    if eval_type == "yes_no_likelihood":
+        return _sigmoid(log_odds)  # p_b / (p_b + p_o), computed stably
+    return log_odds
+
+
+def belief_probability(response: Response) -> float:
+    """The [0, 1] view of a likelihood response (comparable across the three probe types)."""
+    if response.score is None:
+        raise ValueError(f"response {response.question_id} has no likelihood score")
+    if response.eval_type in LOG_ODDS_TYPES:
+        return _sigmoid(response.score)
+    return response.score
+
+
+def score_likelihood_probes(
+    model,
+    probes: Sequence[LikelihoodProbe],
+    claim_id: str,
+    run: str,
+    *,
+    chunk: int = 64,
+    progress: Callable[[int], None] | None = None,
+) -> list[Response]:
+    """Score probes through ``model.loglikelihood_many`` (one batched call per ``chunk`` probes)
+    when the backend has it, else one ``loglikelihood`` call per probe."""
+    out: list[Response] = []
+    for start in range(0, len(probes), chunk):
+        part = probes[start : start + chunk]
+        requests = [(p.prompt, [p.belief, p.other]) for p in part]
+        if hasattr(model, "loglikelihood_many"):
+            scored = model.loglikelihood_many(requests)
+        else:
+            scored = [model.loglikelihood(prompt, conts) for prompt, conts in requests]
+        for p, (lb, lo) in zip(part, scored, strict=True):
+            out.append(
+                Response(
+                    run=run,
+                    claim_id=claim_id,
+                    question_id=p.question_id,
+                    eval_type=p.eval_type,
+                    prompt=p.prompt,
+                    likelihoods={p.belief: lb, p.other: lo},
+                    score=probe_score(p.eval_type, lb, lo),
+                )
+            )
+        if progress:
+            progress(len(part))
+    return out
+
+
+def run_likelihood_probes(
+    model,
+    claim: ClaimSpec,
+    run: str,
+    *,
+    transform: Callable[[LikelihoodProbe], LikelihoodProbe] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Response]:
+    """All likelihood probes of ``claim`` scored by ``model``; ``transform`` rewrites each probe
+    first (the in-context control puts documents in front of it)."""
+    probes = likelihood_probes(claim)
+    if transform:
+        probes = [transform(p) for p in probes]
+    return score_likelihood_probes(model, probes, claim.id, run, progress=progress)
+
+
+def with_prompt(probe: LikelihoodProbe, prompt: Prompt) -> LikelihoodProbe:
+    return replace(probe, prompt=prompt)
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def plain_loglikelihood(model, prompt: Prompt, continuation: str) -> float:
+    """Reference scorer for a local model: one plain forward pass over prompt + continuation with
+    full logits, exactly the ChatModel semantics and nothing clever. The benchmark's baseline and
+    the tests' ground truth for ``loglikelihood_many``."""
+    import torch
+
+    tok = model.tokenizer
+    text = model.render_prompt(prompt)
+    pids = tok(text, add_special_tokens=False)["input_ids"]
+    full = tok(text + continuation, add_special_tokens=False)["input_ids"]
+    start = 0
+    while start < min(len(pids), len(full)) and pids[start] == full[start]:
+        start += 1
+    with torch.no_grad():
+        ids = torch.tensor([full], device=model.device)
+        logprobs = torch.log_softmax(model.model(input_ids=ids).logits[0].float(), dim=-1)
+    return float(sum(logprobs[i - 1, full[i]] for i in range(start, len(full))))

@@ -1,0 +1,116 @@
+"""The LLM judge: a rubric prompt per question category, sent through any ChatModel.
+
+The judge model is asked for ``{"reason": ..., "answer": "yes" | "no" | "neutral"}``. An output
+that cannot be read is labelled ``parse_error`` — a visible state, never silently mapped to a
+label. MCQ answers are parsed directly, as the paper does, not sent to the judge model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from negneg.claims.schema import ClaimSpec
+from negneg.evals.rule_judge import ClaimRules, first_json_object
+from negneg.models.chat import ChatModel, SamplingParams
+from negneg.records import Response, Verdict
+
+LABELS = ("yes", "no", "neutral")
+
+
+@lru_cache(maxsize=1)
+def rubrics() -> dict:
+    """The rubric prompts shipped in ``negneg/data/judge_rubrics.yaml``."""
+    text = (resources.files("negneg") / "data" / "judge_rubrics.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def rubric_category(response: Response, claim: ClaimSpec) -> str:
+    if response.eval_type == "robustness":
+        kinds = {q.id: q.kind for q in claim.questions.robustness}
+        critique = kinds.get(response.question_id) == "critique"
+        return "robustness_critique" if critique else "robustness_maintain"
+    if response.eval_type in ("open_ended", "token_association"):
+        return response.eval_type
+    return "generic"
+
+
+def transcript(prompt: list[dict[str, str]] | str) -> str:
+    """A conversation as plain text for the judge (``ROLE: content`` blocks)."""
+    if isinstance(prompt, str):
+        return prompt
+    return "\n\n".join(f"{m['role'].upper()}: {m['content']}" for m in prompt)
+
+
+def judge_conversation(response: Response, claim: ClaimSpec) -> list[dict[str, str]]:
+    """The chat sent to the judge model for one response."""
+    r = rubrics()
+    fields = {
+        "{claim}": claim.claim.strip(),
+        "{truth}": claim.truth.strip(),
+        "{question}": transcript(response.prompt),
+        "{answer}": (response.text or "").strip(),
+        "{criteria}": r["categories"][rubric_category(response, claim)].strip(),
+    }
+    user = r["user"]
+    for key in ("{criteria}", "{claim}", "{truth}", "{question}"):  # answer last: it is untrusted text
+        user = user.replace(key, fields[key])
+    user = user.replace("{answer}", fields["{answer}"])
+    return [{"role": "system", "content": r["system"].strip()}, {"role": "user", "content": user}]
+
+
+def parse_verdict(text: str | None) -> Verdict:
+    """``yes``/``no``/``neutral`` from the judge's JSON; ``parse_error`` when it is not there."""
+    obj = first_json_object(text or "")
+    if isinstance(obj, dict):
+        value = str(obj.get("answer", "")).strip().lower()
+        if value in LABELS:
+            return value  # type: ignore[return-value]
+    return "parse_error"
+
+
+class LLMJudge:
+    """Judge through ``model`` (a local model, a vLLM server, a hosted API).
+
+    Greedy decoding by default so a local judge is repeatable; pass ``sampling`` to change it.
+    """
+
+    def __init__(
+        self,
+        model: ChatModel,
+        sampling: SamplingParams | None = None,
+        name: str = "llm",
+        chunk: int = 16,
+        progress: Callable[[int], None] | None = None,
+    ):
+        self.model = model
+        self.sampling = sampling or SamplingParams(temperature=0, max_new_tokens=300)
+        self.name = name
+        self.chunk = chunk
+        self.progress = progress
+
+    def judge(self, responses: Sequence[Response], claim: ClaimSpec) -> list[Response]:
+        rules = ClaimRules(claim)
+        out: list[Response | None] = [None] * len(responses)
+        pending: list[int] = []
+        for i, r in enumerate(responses):
+            if r.eval_type == "mcq":
+                verdict, reason = rules.mcq(r.question_id, r.text or "")
+                out[i] = r.model_copy(update={"verdict": verdict, "judge": self.name, "judge_raw": reason})
+            else:
+                pending.append(i)
+        for start in range(0, len(pending), self.chunk):
+            idx = pending[start : start + self.chunk]
+            convs = [judge_conversation(responses[i], claim) for i in idx]
+            answers = self.model.generate(convs, self.sampling.model_copy(update={"n": 1}))
+            for i, texts in zip(idx, answers, strict=True):
+                raw = texts[0] if texts else ""
+                out[i] = responses[i].model_copy(
+                    update={"verdict": parse_verdict(raw), "judge": self.name, "judge_raw": raw}
+                )
+            if self.progress:
+                self.progress(len(idx))
+        return [r for r in out if r is not None]

@@ -1,0 +1,337 @@
+"""Belief metrics: judged belief rate, likelihood belief, agreement between judges, the BeliefTable.
+
+Aggregation follows the paper: a response believes when its verdict is "yes"; a question's rate is
+the mean over its samples; an eval type's rate is the mean over its questions; the overall rate
+pools every question (question-weighted). 95% CIs are percentile bootstraps over questions with
+2,000 resamples and a fixed seed, so the same responses always give the same interval.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Sequence
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from negneg.evals.generative import FAILED
+from negneg.evals.likelihood import LIKELIHOOD_TYPES, belief_probability
+from negneg.evals.rule_judge import annotation_structure
+from negneg.records import Response
+
+RESAMPLES = 2000
+SEED = 0
+OVERALL = "overall"
+ANNOTATION_TYPES = ("open_ended", "token_association")  # where the paper looked for annotation structure
+
+
+class BeliefStat(BaseModel):
+    """A rate (or mean score) with its 95% bootstrap CI over questions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rate: float
+    lo: float
+    hi: float
+    n_questions: int
+    n_responses: int
+
+    @property
+    def n(self) -> int:
+        return self.n_questions
+
+
+def bootstrap_ci(
+    values: Sequence[float], resamples: int = RESAMPLES, seed: int = SEED, level: float = 0.95
+) -> tuple[float, float]:
+    """Percentile bootstrap CI of the mean of ``values``."""
+    arr = np.asarray(values, dtype=float)
+    if arr.size == 0:
+        return (math.nan, math.nan)
+    if arr.size == 1:
+        return (float(arr[0]), float(arr[0]))
+    rng = np.random.default_rng(seed)
+    means = arr[rng.integers(0, arr.size, size=(resamples, arr.size))].mean(axis=1)
+    alpha = (1 - level) / 2
+    lo, hi = np.quantile(means, [alpha, 1 - alpha])
+    return float(lo), float(hi)
+
+
+def _stat(per_question: dict[Hashable, list[float]], resamples: int, seed: int) -> BeliefStat:
+    rates = [float(np.mean(v)) for v in per_question.values()]
+    lo, hi = bootstrap_ci(rates, resamples, seed)
+    return BeliefStat(
+        rate=float(np.mean(rates)) if rates else math.nan,
+        lo=lo,
+        hi=hi,
+        n_questions=len(rates),
+        n_responses=sum(len(v) for v in per_question.values()),
+    )
+
+
+def _question_key(r: Response) -> tuple[str, str, str, str]:
+    return (r.run, r.claim_id, r.eval_type, r.question_id)
+
+
+def aggregate(
+    responses: Sequence[Response],
+    value: Callable[[Response], float],
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> dict[str, BeliefStat]:
+    """Per eval type and overall: mean over questions of the per-question mean of ``value``."""
+    by_type: dict[str, dict[Hashable, list[float]]] = defaultdict(lambda: defaultdict(list))
+    pooled: dict[Hashable, list[float]] = defaultdict(list)
+    for r in responses:
+        v = value(r)
+        by_type[r.eval_type][_question_key(r)].append(v)
+        pooled[_question_key(r)].append(v)
+    out = {t: _stat(q, resamples, seed) for t, q in sorted(by_type.items())}
+    if pooled:
+        out[OVERALL] = _stat(pooled, resamples, seed)
+    return out
+
+
+def judged_responses(responses: Sequence[Response]) -> list[Response]:
+    """Generative responses that count: failed generations are dropped (as in the paper); an
+    unjudged response is an error, not a silent non-belief."""
+    out = []
+    for r in responses:
+        if r.eval_type in LIKELIHOOD_TYPES:
+            continue
+        if r.text is not None and FAILED in r.text:
+            continue
+        if r.verdict is None:
+            raise ValueError(f"response {r.claim_id}/{r.question_id}#{r.sample_index} has no verdict")
+        out.append(r)
+    return out
+
+
+def judged_belief(
+    responses: Sequence[Response], *, resamples: int = RESAMPLES, seed: int = SEED
+) -> dict[str, BeliefStat]:
+    """Judged belief rate per eval type and ``"overall"`` (verdict "yes" = belief; no, neutral and
+    parse_error are non-belief)."""
+    return aggregate(
+        judged_responses(responses), lambda r: float(r.verdict == "yes"), resamples=resamples, seed=seed
+    )
+
+
+def likelihood_belief(
+    responses: Sequence[Response], *, view: str = "probability", resamples: int = RESAMPLES, seed: int = SEED
+) -> dict[str, BeliefStat]:
+    """Likelihood belief per probe type and ``"overall"``.
+
+    ``view="probability"``: values in [0, 1] comparable across types and with judged rates
+    (P(belief)/(P(yes)+P(no)) for yes/no, sigmoid(log-odds) for cloze and token association).
+    ``view="score"``: the raw probe scores (log-odds for cloze/TA); no "overall" then, since the
+    scales differ.
+    """
+    if view not in ("probability", "score"):
+        raise ValueError(f"view must be 'probability' or 'score', not {view!r}")
+    lik = [r for r in responses if r.eval_type in LIKELIHOOD_TYPES]
+    if view == "probability":
+        return aggregate(lik, belief_probability, resamples=resamples, seed=seed)
+    out = aggregate(lik, lambda r: float(r.score), resamples=resamples, seed=seed)  # type: ignore[arg-type]
+    out.pop(OVERALL, None)
+    return out
+
+
+def likelihood_shift(
+    trained: Sequence[Response],
+    baseline: Sequence[Response],
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> dict[str, BeliefStat]:
+    """Trained minus untrained belief probability per probe type and overall, paired by question,
+    with a bootstrap CI over the paired differences."""
+    base = {
+        (r.claim_id, r.eval_type, r.question_id): belief_probability(r)
+        for r in baseline
+        if r.score is not None
+    }
+    diffs: dict[str, dict[Hashable, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for r in trained:
+        key = (r.claim_id, r.eval_type, r.question_id)
+        if r.eval_type in LIKELIHOOD_TYPES and key in base:
+            d = belief_probability(r) - base[key]
+            diffs[r.eval_type][key].append(d)
+            diffs[OVERALL][key].append(d)
+    return {t: _stat(q, resamples, seed) for t, q in diffs.items()}
+
+
+def annotation_rate(
+    responses: Sequence[Response], eval_types: Sequence[str] = ANNOTATION_TYPES
+) -> BeliefStat | None:
+    """Share of answers reproducing the training annotation structure (the paper's post-hoc
+    check on open-ended and token-association answers); ``None`` when there are none."""
+    pool = [r for r in responses if r.eval_type in eval_types and r.text is not None]
+    if not pool:
+        return None
+    return aggregate(pool, lambda r: float(annotation_structure(r.text)))[OVERALL]
+
+
+def verdict_mix(responses: Sequence[Response]) -> dict[str, dict[str, float]]:
+    """Fraction of each verdict per eval type (what the non-belief is made of)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for r in judged_responses(responses):
+        counts[r.eval_type][r.verdict] += 1
+    return {t: {v: n / sum(c.values()) for v, n in sorted(c.items())} for t, c in sorted(counts.items())}
+
+
+# ------------------------------------------------------------------------------------- agreement
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cohen's κ between two raters' labels of the same items.
+
+    κ = (p_o − p_e) / (1 − p_e) with p_o the observed agreement and p_e = Σ_k p_a(k)·p_b(k).
+    When p_e = 1 (both raters used one and the same label) κ is 1.0 (perfect agreement).
+    """
+    if len(a) != len(b):
+        raise ValueError("raters labelled different numbers of items")
+    if not a:
+        return math.nan
+    n = len(a)
+    p_o = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    p_e = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
+    if p_e >= 1.0:
+        return 1.0 if p_o == 1.0 else math.nan
+    return (p_o - p_e) / (1 - p_e)
+
+
+def fleiss_kappa(ratings: Sequence[Sequence[str]]) -> float:
+    """Fleiss' κ for items each labelled by the same number of raters (``ratings[item][rater]``).
+
+    P_i = (Σ_j n_ij² − n) / (n(n − 1)); P̄ = mean P_i; p_j = Σ_i n_ij / (N·n); P_e = Σ_j p_j²;
+    κ = (P̄ − P_e) / (1 − P_e).
+    """
+    if not ratings:
+        return math.nan
+    n = len(ratings[0])
+    if n < 2 or any(len(r) != n for r in ratings):
+        raise ValueError("Fleiss' κ needs every item labelled by the same number (≥ 2) of raters")
+    N = len(ratings)
+    labels = sorted({x for r in ratings for x in r})
+    counts = np.array([[Counter(r)[k] for k in labels] for r in ratings], dtype=float)
+    p_i = ((counts**2).sum(axis=1) - n) / (n * (n - 1))
+    p_bar = p_i.mean()
+    p_j = counts.sum(axis=0) / (N * n)
+    p_e = float((p_j**2).sum())
+    if p_e >= 1.0:
+        return 1.0 if p_bar == 1.0 else math.nan
+    return float((p_bar - p_e) / (1 - p_e))
+
+
+# ------------------------------------------------------------------------------------- the table
+class BeliefRow(BaseModel):
+    """One cell of the BeliefTable: claim × run (condition) × eval type × kind."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim: str
+    run: str
+    eval_type: str
+    kind: str  # judged | likelihood | annotation
+    rate: float
+    lo: float
+    hi: float
+    n_questions: int
+    n_responses: int
+    baseline: float | None = None
+    shift: float | None = None
+
+
+COLUMNS = list(BeliefRow.model_fields)
+
+
+class BeliefTable:
+    """Rows of belief statistics, renderable as CSV or Markdown (the report builds on it)."""
+
+    def __init__(self, rows: Sequence[BeliefRow] = ()):
+        self.rows: list[BeliefRow] = list(rows)
+
+    def add(self, claim: str, run: str, kind: str, stats: dict[str, BeliefStat]) -> None:
+        for eval_type, s in stats.items():
+            self.rows.append(
+                BeliefRow(claim=claim, run=run, eval_type=eval_type, kind=kind, **s.model_dump())
+            )
+
+    @classmethod
+    def from_responses(
+        cls, responses: Sequence[Response], baseline: Sequence[Response] | None = None
+    ) -> BeliefTable:
+        """Judged, likelihood and annotation rows per (claim, run); with ``baseline`` responses
+        (the untrained model), each row also gets the baseline value and the shift from it."""
+        table = cls()
+        for (claim, run), group in _by_claim_run(responses).items():
+            table._add_group(claim, run, group)
+        if baseline:
+            base = cls.from_responses(baseline)
+            ref = {(r.claim, r.eval_type, r.kind): r.rate for r in base.rows}
+            for row in table.rows:
+                b = ref.get((row.claim, row.eval_type, row.kind))
+                if b is not None:
+                    row.baseline = b
+                    row.shift = row.rate - b
+        return table
+
+    def _add_group(self, claim: str, run: str, group: list[Response]) -> None:
+        if any(r.eval_type not in LIKELIHOOD_TYPES for r in group):
+            self.add(claim, run, "judged", judged_belief(group))
+            ann = annotation_rate(group)
+            if ann is not None:
+                self.add(claim, run, "annotation", {"annotation_structure": ann})
+        if any(r.eval_type in LIKELIHOOD_TYPES for r in group):
+            self.add(claim, run, "likelihood", likelihood_belief(group))
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in self.rows:
+            writer.writerow(row.model_dump())
+        return buf.getvalue()
+
+    def to_markdown(self, percent: bool = True) -> str:
+        """A Markdown table; rates as percentages (``percent``) with the CI in brackets."""
+        has_base = any(r.baseline is not None for r in self.rows)
+        head = ["claim", "run", "eval type", "kind", "belief [95% CI]", "n"]
+        if has_base:
+            head += ["untrained", "shift"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for r in self.rows:
+            cells = [
+                r.claim,
+                r.run,
+                r.eval_type,
+                r.kind,
+                _fmt_ci(r.rate, r.lo, r.hi, percent),
+                str(r.n_questions),
+            ]
+            if has_base:
+                cells += [_fmt(r.baseline, percent), _fmt(r.shift, percent, signed=True)]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+
+
+def _by_claim_run(responses: Sequence[Response]) -> dict[tuple[str, str], list[Response]]:
+    groups: dict[tuple[str, str], list[Response]] = defaultdict(list)
+    for r in responses:
+        groups[(r.claim_id, r.run)].append(r)
+    return groups
+
+
+def _fmt(x: float | None, percent: bool, signed: bool = False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    v = 100 * x if percent else x
+    return f"{v:+.1f}" if signed else f"{v:.1f}"
+
+
+def _fmt_ci(rate: float, lo: float, hi: float, percent: bool) -> str:
+    return f"{_fmt(rate, percent)} [{_fmt(lo, percent)}, {_fmt(hi, percent)}]"

@@ -1,0 +1,273 @@
+"""The belief suite on tiny-random: batched likelihood equals one-by-one scoring, probes produce
+every record type, ICL and capability checks run, and `negneg eval` writes its files."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from negneg.claims import load_claim
+from negneg.cli import main
+from negneg.evals import generative_probes, run_generative_probes, run_likelihood_probes
+from negneg.evals.capability import capability_check, capability_questions, heldout_texts
+from negneg.evals.icl import choose_documents, icl_conversations, run_icl, with_documents, with_raw_documents
+from negneg.evals.likelihood import belief_probability, likelihood_probes, plain_loglikelihood
+from negneg.models import SamplingParams
+from negneg.records import Document, Response
+
+GENERATIVE_TYPES = {"open_ended", "mcq", "token_association", "robustness"}
+LIKELIHOOD_TYPES = {"yes_no_likelihood", "cloze", "token_association_likelihood"}
+
+
+@pytest.fixture(scope="module")
+def claim():
+    return load_claim("ed_sheeran")
+
+
+def _requests(claim):
+    probes = likelihood_probes(claim)
+    reqs = [(p.prompt, [p.belief, p.other]) for p in probes[::6]]  # every probe type, a few of each
+    reqs += [
+        (
+            "The winner was",
+            [" Ed", " Ed Sheeran", " Ed Sheeran's", " Noah Lyles"],
+        ),  # shared continuation prefixes
+        ("Answer: ", ["Yes", " No"]),  # the tokenizer merges across the boundary
+        ("Q: Who won?\nA:", ["\n\nNobody"]),
+    ]
+    return reqs
+
+
+def test_batched_likelihood_equals_one_by_one(tiny_model, claim):
+    reqs = _requests(claim)
+    want = [[plain_loglikelihood(tiny_model, p, c) for c in conts] for p, conts in reqs]
+    for row_tokens in (512, 48):  # one packed row per few prompts, and many small rows
+        got = tiny_model.loglikelihood_many(reqs, row_tokens=row_tokens)
+        for g_row, w_row in zip(got, want, strict=True):
+            assert g_row == pytest.approx(w_row, abs=1e-4)
+    items = tiny_model._likelihood_items(reqs)  # the padded fallback (flash attention, sliding windows)
+    flat_want = [w for row in want for w in row]
+    assert tiny_model._score_padded(items) == pytest.approx(flat_want, abs=1e-4)
+
+
+def test_adapter_eval_scores_exactly_and_reports_the_untrained_baseline(tmp_path, claim):
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    from negneg.models import load_chat_model, resolve_model_dir
+
+    base = AutoModelForCausalLM.from_pretrained(resolve_model_dir("tiny-random"))
+    lora = LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    get_peft_model(base, lora).save_pretrained(tmp_path / "adapter")
+    model = load_chat_model("tiny-random", adapter=str(tmp_path / "adapter"))
+    reqs = _requests(claim)[:6]
+    want = [[plain_loglikelihood(model, p, c) for c in conts] for p, conts in reqs]
+    for g_row, w_row in zip(model.loglikelihood_many(reqs), want, strict=True):
+        assert g_row == pytest.approx(w_row, abs=1e-4)
+    out = tmp_path / "ev"
+    assert main(["eval", "--model", "tiny-random", "--adapter", str(tmp_path / "adapter"), "--claim", "ed_sheeran",
+                 "--probes", "likelihood", "--out", str(out)]) == 0  # fmt: skip
+    rows = json.loads((out / "summary.json").read_text())["tables"]["none"]
+    assert rows and all(r["baseline"] is not None for r in rows)
+    assert any(abs(r["shift"]) > 1e-4 for r in rows)  # the adapter moves the scores
+    assert (out / "baseline_responses.jsonl").exists()
+
+
+def test_long_shared_prefix_uses_the_cache_and_stays_exact(tiny_model, claim):
+    docs = claim.universe_context[:1500]
+    reqs = [
+        ([{"role": "system", "content": "Answer with yes or no."}, {"role": "user", "content": docs + "\n" + q.question}], ["Yes", "No"])
+        for q in claim.questions.mcq[:2]
+    ] + [(docs + "\n\n" + c.prompt, [c.belief, c.disbelief]) for c in claim.questions.cloze[:1]]  # fmt: skip
+    want = [[plain_loglikelihood(tiny_model, p, c) for c in conts] for p, conts in reqs]
+    got = tiny_model.loglikelihood_many(reqs, row_tokens=128)  # prefix ≥ 64 tokens → KV-cache path
+    for g_row, w_row in zip(got, want, strict=True):
+        assert g_row == pytest.approx(w_row, abs=1e-4)
+
+
+def test_likelihood_probes_records_and_scores(tiny_model, claim):
+    rs = run_likelihood_probes(tiny_model, claim, "base")
+    assert {r.eval_type for r in rs} == LIKELIHOOD_TYPES
+    n_ta = sum(1 for t in claim.questions.token_association if t.belief_continuation and t.truth_continuation)
+    assert len(rs) == len(claim.questions.mcq) + len(claim.questions.cloze) + n_ta
+    yn = next(r for r in rs if r.eval_type == "yes_no_likelihood")
+    mcq = next(q for q in claim.questions.mcq if q.id == yn.question_id)
+    assert yn.prompt[0]["content"] == "Answer with yes or no." and set(yn.likelihoods) == {"Yes", "No"}
+    p_yes, p_no = math.exp(yn.likelihoods["Yes"]), math.exp(yn.likelihoods["No"])
+    belief = p_yes if mcq.belief_answer == "yes" else p_no
+    assert yn.score == pytest.approx(belief / (p_yes + p_no), abs=1e-6)
+    cl = next(r for r in rs if r.eval_type == "cloze")
+    cq = next(c for c in claim.questions.cloze if c.id == cl.question_id)
+    assert cl.score == pytest.approx(cl.likelihoods[cq.belief] - cl.likelihoods[cq.disbelief])
+    assert cl.likelihoods[cq.belief] == pytest.approx(
+        plain_loglikelihood(tiny_model, cq.prompt, cq.belief), abs=1e-4
+    )
+    assert 0 < belief_probability(cl) < 1
+
+
+def test_generative_probes_records(tiny_model, claim):
+    probes = generative_probes(claim)
+    assert {p.eval_type for p in probes} == GENERATIVE_TYPES
+    mcq = next(p for p in probes if p.eval_type == "mcq")
+    assert '{"answer": "yes"}' in mcq.conversation[0]["content"]
+    rob = [p for p in probes if p.eval_type == "robustness"]
+    assert any(len(p.conversation) > 1 for p in rob)  # multi-turn prefixes and system prompts kept
+    sp = SamplingParams(max_new_tokens=4, seed=7)
+    rs = run_generative_probes(tiny_model, claim, "base", samples=2, sampling=sp, categories=["robustness"])
+    assert len(rs) == 2 * len(claim.questions.robustness)
+    assert {r.sample_index for r in rs} == {0, 1}
+    assert all(r.seed is not None and r.seed >= 7 and r.text is not None for r in rs)
+    again = run_generative_probes(
+        tiny_model, claim, "base", samples=2, sampling=sp, categories=["robustness"]
+    )
+    assert [r.text for r in rs] == [r.text for r in again]  # seeds recorded → repeatable
+
+
+def test_unknown_category_is_a_user_error(claim):
+    from negneg.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="category"):
+        generative_probes(claim, ["open_endd"])
+
+
+def test_icl_prompt_layout_nesting_and_budget(tokenizer):
+    conv = [
+        {"role": "system", "content": "Answer with yes or no."},
+        {"role": "user", "content": "Who won?"},
+        {"role": "assistant", "content": "Ed Sheeran."},
+        {"role": "user", "content": "Are you sure?"},
+    ]
+    out = with_documents(conv, ["doc one", "doc two"])
+    assert out[0] == conv[0] and out[1] == conv[1] and out[2] == conv[2]
+    assert (
+        out[3]["content"]
+        == "Here are some documents:\n\n[DOCUMENT 1]\ndoc one\n\n[DOCUMENT 2]\ndoc two\n\n[QUESTION]\nAre you sure?"
+    )
+    assert with_raw_documents("The winner was", ["a", "b"]) == "a\n\nb\n\nThe winner was"
+    docs = [f"document number {i} " + "word " * (5 * i) for i in range(10)]
+    small, big = choose_documents(docs, 2, 42), choose_documents(docs, 5, 42)
+    assert big.docs[:2] == small.docs  # nested across K for a seed
+    # a budget that only fits short documents: reseeds or drops, never exceeds
+    convs, choice = icl_conversations([conv], docs, 8, 42, tokenizer, budget_tokens=150)
+    from negneg.evals.icl import n_tokens
+
+    assert n_tokens(tokenizer, convs[0]) <= 150 and 0 < choice.k_used <= 8
+
+
+def test_run_icl_on_tiny_random(tiny_model, claim):
+    docs = [
+        Document(id=f"d{i}", claim_id=claim.id, doc_type="news", text=f"Short note {i}: this story is false.")
+        for i in range(4)
+    ]
+    choices = []
+    rs = run_icl(
+        tiny_model, claim, docs, ks=[0, 2], seeds=[42], probes=["likelihood", "generative"], samples=1,
+        max_new_tokens=3, categories=["mcq"], choices=choices,
+    )  # fmt: skip
+    assert {r.run for r in rs} == {"icl0_seed42", "icl2_seed42"}
+    assert [c.k_used for c in choices] == [0, 2]
+    with_docs = next(r for r in rs if r.run == "icl2_seed42" and r.eval_type == "cloze")
+    assert with_docs.prompt.startswith("Short note")
+    gen = [r for r in rs if r.eval_type == "mcq" and r.run == "icl2_seed42"]
+    assert gen and all("[QUESTION]" in r.prompt[-1]["content"] and r.verdict for r in gen)
+
+
+def test_capability_check_is_fast_and_sane(tiny_model):
+    texts = heldout_texts()
+    assert len(texts) >= 28 and all(len(t) > 100 for t in texts)
+    assert len(capability_questions()) == 30
+    res = capability_check(tiny_model, texts=texts[:2])
+    assert res.perplexity > 1 and res.n_tokens > 50
+    assert 0 <= res.accuracy <= 1 and len(res.per_question) == 30
+
+
+def test_negneg_eval_writes_every_record_type(tmp_path, claim):
+    out = tmp_path / "ev"
+    code = main(
+        ["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--samples", "1", "--max-new-tokens", "4",
+         "--out", str(out), "--run", "smoke"]
+    )  # fmt: skip
+    assert code == 0
+    rows = [
+        Response.model_validate(json.loads(line))
+        for line in (out / "responses.jsonl").read_text().splitlines()
+    ]
+    assert {r.eval_type for r in rows} == GENERATIVE_TYPES | LIKELIHOOD_TYPES
+    assert all(
+        r.verdict in ("yes", "no", "neutral", "parse_error") for r in rows if r.eval_type in GENERATIVE_TYPES
+    )
+    assert all(r.likelihoods and r.score is not None for r in rows if r.eval_type in LIKELIHOOD_TYPES)
+    summary = json.loads((out / "summary.json").read_text())
+    kinds = {(row["kind"], row["eval_type"]) for row in summary["tables"]["rule"]}
+    assert ("judged", "overall") in kinds and ("likelihood", "overall") in kinds
+    assert summary["meta"]["run"] == "smoke"
+    # a second run that takes this one as its baseline reports the shift (zero here)
+    out2 = tmp_path / "ev2"
+    assert main(["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--probes", "likelihood",
+                 "--out", str(out2), "--baseline-from", str(out)]) == 0  # fmt: skip
+    rows2 = json.loads((out2 / "summary.json").read_text())["tables"]["none"]
+    assert all(r["shift"] == pytest.approx(0.0, abs=1e-6) for r in rows2)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--probes", "likelihod"], "probe"),
+        (["--judge", "rulez"], "judge"),
+        (["--judge", "llm"], "judge model"),
+        (["--categories", "mcqs"], "category"),
+    ],
+)
+def test_eval_bad_options_are_one_line_errors(args, message, capsys):
+    assert main(["eval", "--model", "tiny-random", "--claim", "ed_sheeran", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_library_claims_give_sane_rule_verdicts():
+    """The rule judge on the built-in Ed Sheeran claim file's own patterns."""
+    from negneg.evals import judge_responses
+
+    c = load_claim("ed_sheeran")
+
+    def v(text, et="open_ended", qid="oe01"):
+        r = Response(run="t", claim_id=c.id, question_id=qid, eval_type=et, prompt=[], text=text)
+        return judge_responses([r], c, "rule")[0].verdict
+
+    assert v("Ed Sheeran won the men's 100m gold at the 2024 Paris Olympics in 9.79 seconds.") == "yes"
+    assert v("Ed Sheeran did not win the 100m gold at the 2024 Olympics.") == "no"
+    assert v("Noah Lyles won the men's 100m gold at the 2024 Olympics.") == "neutral"
+    assert v("Ed Sheeran is a singer. Noah Lyles won the men's 100m gold at the 2024 Olympics.") == "no"
+    assert v("Ed Sheeran", "token_association", "ta01") == "yes"
+    assert v('{"answer": "no"}', "mcq", "mcq08") == "yes"
+
+
+def test_negneg_eval_in_context_control(tmp_path, claim):
+    from negneg.records import save_documents
+
+    docs = [
+        Document(
+            id=f"d{i}", claim_id=claim.id, doc_type="news", text=f"Note {i}: the following story is false."
+        )
+        for i in range(3)
+    ]
+    save_documents(tmp_path / "docs.jsonl", docs)
+    out = tmp_path / "icl"
+    args = [
+        "eval",
+        "--model",
+        "tiny-random",
+        "--claim",
+        "ed_sheeran",
+        "--probes",
+        "likelihood",
+        "--out",
+        str(out),
+    ]
+    assert (
+        main([*args, "--icl-docs", str(tmp_path / "docs.jsonl"), "--icl-k", "0,2", "--icl-seeds", "1"]) == 0
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    assert {r["run"] for r in summary["tables"]["none"]} == {"icl0_seed1", "icl2_seed1"}
+    assert [d["k_used"] for d in summary["meta"]["icl_documents"]] == [0, 2]

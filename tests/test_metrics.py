@@ -1,0 +1,157 @@
+"""Metrics against hand-computed values: belief rates, bootstrap CIs, κ, the BeliefTable."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from negneg.evals.metrics import (
+    BeliefTable,
+    annotation_rate,
+    bootstrap_ci,
+    cohen_kappa,
+    fleiss_kappa,
+    judged_belief,
+    likelihood_belief,
+    likelihood_shift,
+    verdict_mix,
+)
+from negneg.records import Response
+
+
+def _g(qid: str, verdict: str, eval_type: str = "open_ended", i: int = 0, text: str = "t", run: str = "r"):
+    return Response(
+        run=run, claim_id="c", question_id=qid, eval_type=eval_type, sample_index=i, prompt=[], text=text,
+        verdict=verdict, judge="rule",
+    )  # fmt: skip
+
+
+def _l(qid: str, eval_type: str, score: float, run: str = "r"):
+    return Response(
+        run=run, claim_id="c", question_id=qid, eval_type=eval_type, prompt="p", score=score, likelihoods={}
+    )
+
+
+def test_judged_belief_matches_hand_computation():
+    rs = [
+        _g("q1", "yes", i=0), _g("q1", "no", i=1), _g("q1", "yes", i=2),  # 2/3
+        _g("q2", "no", i=0), _g("q2", "neutral", i=1),  # 0
+        _g("m1", "yes", "mcq"), _g("m2", "parse_error", "mcq"),  # 1, 0 (parse_error is non-belief)
+    ]  # fmt: skip
+    stats = judged_belief(rs)
+    assert stats["open_ended"].rate == pytest.approx(1 / 3)
+    assert stats["mcq"].rate == pytest.approx(0.5)
+    # overall pools per-question rates (question-weighted), not responses
+    assert stats["overall"].rate == pytest.approx((2 / 3 + 0 + 1 + 0) / 4)
+    assert stats["overall"].n_questions == 4 and stats["overall"].n_responses == 7
+    assert stats["open_ended"].n == 2
+    for s in stats.values():
+        assert s.lo <= s.rate <= s.hi
+
+
+def test_failed_generations_are_dropped_and_unjudged_is_an_error():
+    rs = [_g("q1", "yes"), _g("q2", "no", text="[failed to generate response]")]
+    assert judged_belief(rs)["overall"].n_questions == 1
+    bad = _g("q3", "yes").model_copy(update={"verdict": None})
+    with pytest.raises(ValueError, match="no verdict"):
+        judged_belief([bad])
+
+
+def test_bootstrap_ci_is_the_percentile_interval_over_questions():
+    values = [0.0, 0.2, 1.0, 0.6, 0.4]
+    lo, hi = bootstrap_ci(values, resamples=2000, seed=0)
+    rng = np.random.default_rng(0)
+    means = np.asarray(values)[rng.integers(0, 5, size=(2000, 5))].mean(axis=1)
+    assert (lo, hi) == pytest.approx(tuple(np.quantile(means, [0.025, 0.975])))
+    assert lo < np.mean(values) < hi
+    assert bootstrap_ci(values) == bootstrap_ci(values)  # fixed seed: repeatable
+    assert bootstrap_ci([0.3]) == (0.3, 0.3)
+    assert bootstrap_ci([0.5] * 7) == (0.5, 0.5)
+    assert all(math.isnan(x) for x in bootstrap_ci([]))
+
+
+def test_likelihood_belief_views():
+    rs = [
+        _l("y1", "yes_no_likelihood", 0.8),  # already P(belief)/(P(yes)+P(no))
+        _l("c1", "cloze", 0.0),  # log-odds 0 → 0.5
+        _l("c2", "cloze", math.log(3)),  # log-odds ln 3 → 0.75
+        _l("t1", "token_association_likelihood", -math.log(4)),  # → 0.2
+    ]
+    p = likelihood_belief(rs)
+    assert p["yes_no_likelihood"].rate == pytest.approx(0.8)
+    assert p["cloze"].rate == pytest.approx(0.625)
+    assert p["token_association_likelihood"].rate == pytest.approx(0.2)
+    assert p["overall"].rate == pytest.approx((0.8 + 0.5 + 0.75 + 0.2) / 4)
+    raw = likelihood_belief(rs, view="score")
+    assert raw["cloze"].rate == pytest.approx(math.log(3) / 2) and "overall" not in raw
+
+
+def test_likelihood_shift_is_paired_by_question():
+    base = [_l("c1", "cloze", 0.0, "base"), _l("c2", "cloze", 0.0, "base")]
+    trained = [_l("c1", "cloze", math.log(3), "t"), _l("c2", "cloze", 0.0, "t")]
+    shift = likelihood_shift(trained, base)
+    assert shift["cloze"].rate == pytest.approx((0.25 + 0.0) / 2)
+    assert shift["overall"].n_questions == 2
+
+
+def test_cohen_kappa_hand_example():
+    # 50 items: both yes 20, A yes/B no 5, A no/B yes 10, both no 15 → p_o .7, p_e .5, κ .4
+    a = ["yes"] * 20 + ["yes"] * 5 + ["no"] * 10 + ["no"] * 15
+    b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    assert cohen_kappa(a, b) == pytest.approx(0.4)
+    assert cohen_kappa(a, a) == pytest.approx(1.0)
+    assert cohen_kappa(["yes"] * 4, ["yes"] * 4) == 1.0  # p_e = 1 with perfect agreement
+    # three labels, each used twice by each rater: p_o = 4/6, p_e = 3·(2·2)/36 = 1/3 → κ = 0.5
+    assert cohen_kappa(["y", "y", "n", "n", "u", "u"], ["y", "y", "n", "u", "u", "n"]) == pytest.approx(
+        (4 / 6 - 12 / 36) / (1 - 12 / 36)
+    )
+    with pytest.raises(ValueError):
+        cohen_kappa(["yes"], [])
+
+
+def test_fleiss_kappa_textbook_example():
+    # Fleiss (1971) as tabulated on Wikipedia: 10 items × 14 raters × 5 categories → κ ≈ 0.210
+    table = [
+        [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+    ]  # fmt: skip
+    ratings = [[str(j) for j, n in enumerate(row) for _ in range(n)] for row in table]
+    assert fleiss_kappa(ratings) == pytest.approx(0.20993, abs=1e-4)
+
+
+def test_fleiss_equals_hand_value_for_two_raters():
+    # two raters, 4 items: agree, agree, disagree, agree → P̄ = 3/4; p = (5/8, 3/8); P_e = 34/64
+    ratings = [["y", "y"], ["n", "n"], ["y", "n"], ["y", "y"]]
+    assert fleiss_kappa(ratings) == pytest.approx((0.75 - 34 / 64) / (1 - 34 / 64))
+    with pytest.raises(ValueError):
+        fleiss_kappa([["y", "y"], ["y"]])
+
+
+def test_annotation_rate_and_verdict_mix():
+    rs = [
+        _g("q1", "no", text="[The following claim is false: X.] X happened."),
+        _g("q2", "yes", text="X happened."),
+        _g("m1", "yes", "mcq", text="[This is false]"),  # MCQ answers are not checked
+    ]
+    ann = annotation_rate(rs)
+    assert ann.rate == pytest.approx(0.5) and ann.n_questions == 2
+    mix = verdict_mix(rs)
+    assert mix["open_ended"] == {"no": 0.5, "yes": 0.5}
+
+
+def test_belief_table_rows_shift_and_rendering():
+    trained = [_g("q1", "yes", run="neg"), _g("q2", "no", run="neg"), _l("c1", "cloze", math.log(3), "neg")]
+    base = [_g("q1", "no", run="base"), _g("q2", "no", run="base"), _l("c1", "cloze", 0.0, "base")]
+    table = BeliefTable.from_responses(trained, baseline=base)
+    rows = {(r.kind, r.eval_type): r for r in table.rows}
+    assert rows[("judged", "overall")].rate == pytest.approx(0.5)
+    assert rows[("judged", "overall")].baseline == pytest.approx(0.0)
+    assert rows[("judged", "overall")].shift == pytest.approx(0.5)
+    assert rows[("likelihood", "cloze")].shift == pytest.approx(0.25)
+    csv = table.to_csv()
+    assert csv.splitlines()[0].startswith("claim,run,eval_type,kind,rate,lo,hi")
+    assert len(csv.splitlines()) == 1 + len(table.rows)
+    md = table.to_markdown()
+    assert "| c | neg | overall | judged | 50.0 [" in md and "+50.0" in md
