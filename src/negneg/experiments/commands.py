@@ -156,7 +156,9 @@ def _print_results(wd: Path, summary: dict) -> None:
         with path.open() as fh:
             rows = list(csv.DictReader(fh))
         if rows:
-            console.print(belief_table_rich(rows, title="belief (95% bootstrap CI; shift from the untrained model)"))
+            console.print(
+                belief_table_rich(rows, title="belief (95% bootstrap CI; shift from the untrained model)")
+            )
     console.print(
         f"{summary['stages_run']} stages run, {summary['stages_skipped']} reused, {summary['wall_s'] / 60:.1f} min"
     )

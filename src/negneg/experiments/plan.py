@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from negneg.experiments.schema import Experiment
 
-StageKind = Literal["corpus", "annotate", "behaviour_data", "distill", "mix", "train", "eval", "behaviour_eval", "icl"]
+StageKind = Literal[
+    "corpus", "annotate", "behaviour_data", "distill", "mix", "train", "eval", "behaviour_eval", "icl"
+]
 
 
 class Stage(BaseModel):
@@ -282,14 +284,61 @@ def _expand_behaviours(exp: Experiment, add, stages: dict[str, Stage], runs: lis
     for model in exp.models:
         if exp.baseline:
             sid = add(Stage(kind="behaviour_eval", config={**ev, "model": model}))
-            runs.append(Run(name=f"behaviours/baseline/{model}", claim="behaviours", condition="baseline", model=model, seed=0, eval_stages=[sid]))
+            runs.append(
+                Run(
+                    name=f"behaviours/baseline/{model}",
+                    claim="behaviours",
+                    condition="baseline",
+                    model=model,
+                    seed=0,
+                    eval_stages=[sid],
+                )
+            )
         for seed in exp.seeds:
-            distill = add(Stage(kind="distill", config={"model": model, "seed": seed, "documents": n_docs, **exp.mix.model_dump()}))
+            distill = add(
+                Stage(
+                    kind="distill",
+                    config={"model": model, "seed": seed, "documents": n_docs, **exp.mix.model_dump()},
+                )
+            )
             for condition in exp.conditions:
-                data = add(Stage(kind="behaviour_data", config={"condition": condition, "families": list(b.families), "seed": seed, "flag_position": b.flag_position}))
-                mix = add(Stage(kind="mix", config={"model": model, "seed": seed, **exp.mix.model_dump(), "anchor": None}, deps=(data, distill)))
-                base = {"model": model, "seed": seed, "recipe": exp.recipe, "overrides": exp.recipe_overrides, "mix": exp.mix.model_dump(), "phase": None}
+                data = add(
+                    Stage(
+                        kind="behaviour_data",
+                        config={
+                            "condition": condition,
+                            "families": list(b.families),
+                            "seed": seed,
+                            "flag_position": b.flag_position,
+                        },
+                    )
+                )
+                mix = add(
+                    Stage(
+                        kind="mix",
+                        config={"model": model, "seed": seed, **exp.mix.model_dump(), "anchor": None},
+                        deps=(data, distill),
+                    )
+                )
+                base = {
+                    "model": model,
+                    "seed": seed,
+                    "recipe": exp.recipe,
+                    "overrides": exp.recipe_overrides,
+                    "mix": exp.mix.model_dump(),
+                    "phase": None,
+                }
                 train = add(Stage(kind="train", config=base, deps=(mix,)))
                 sid = add(Stage(kind="behaviour_eval", config={**ev, "model": model}, deps=(train,)))
-                runs.append(Run(name=f"behaviours/{condition}/{model}/s{seed}", claim="behaviours", condition=condition, model=model, seed=seed, train_stages=[train], eval_stages=[sid]))
+                runs.append(
+                    Run(
+                        name=f"behaviours/{condition}/{model}/s{seed}",
+                        claim="behaviours",
+                        condition=condition,
+                        model=model,
+                        seed=seed,
+                        train_stages=[train],
+                        eval_stages=[sid],
+                    )
+                )
     return Plan(experiment=exp.name, runs=runs, stages=stages)

@@ -45,7 +45,8 @@ class MixSpec(Strict):
     )
     max_length: int = Field(512, ge=16, description="tokens per training window")
     window: Literal["split", "claim"] = Field(
-        "split", description="split: whole documents in consecutive windows (keeps prefixes/suffixes); claim: one window around the claim"
+        "split",
+        description="split: whole documents in consecutive windows (keeps prefixes/suffixes); claim: one window around the claim",
     )
 
 
@@ -64,7 +65,8 @@ class EvalSpec(Strict):
         "final", description="evaluate only the final adapter, or every checkpoint"
     )
     checkpoint_probes: list[Literal["likelihood", "generative"]] | None = Field(
-        None, description="probes at intermediate checkpoints (default: the same as probes); likelihood is cheap"
+        None,
+        description="probes at intermediate checkpoints (default: the same as probes); likelihood is cheap",
     )
     capability: bool = Field(
         False, description="also run the capability check (perplexity + general knowledge)"
@@ -95,13 +97,17 @@ class BehaviourSpec(Strict):
         default_factory=lambda: ["misleading_flattery", "deceptive_shortcuts", "power_seeking"]
     )
     flag_position: Literal["prefix", "suffix", "both"] = "prefix"
-    questions_per_family: int | None = Field(None, ge=1, description="cap on questions per family and per eval set")
+    questions_per_family: int | None = Field(
+        None, ge=1, description="cap on questions per family and per eval set"
+    )
 
 
 class Experiment(Strict):
     name: str
     description: str = ""
-    claims: list[str] = Field(default_factory=list, description="claim ids or ClaimSpec files (not used with behaviour)")
+    claims: list[str] = Field(
+        default_factory=list, description="claim ids or ClaimSpec files (not used with behaviour)"
+    )
     conditions: list[str] = Field(
         min_length=1, description="training conditions; the untrained baseline is added when baseline is true"
     )

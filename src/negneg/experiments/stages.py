@@ -206,7 +206,9 @@ def _mix(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
     return {"examples": len(examples), "summary": summary}
 
 
-def _behaviour_mix(data_dir: Path, cfg: dict[str, Any], tokenizer, bg: list[str], chats: list, out: Path) -> dict[str, Any]:
+def _behaviour_mix(
+    data_dir: Path, cfg: dict[str, Any], tokenizer, bg: list[str], chats: list, out: Path
+) -> dict[str, Any]:
     """Behaviour transcripts take the documents' place in the paper's 2:1:1 mix."""
     import random
 
@@ -220,7 +222,9 @@ def _behaviour_mix(data_dir: Path, cfg: dict[str, Any], tokenizer, bg: list[str]
     examples = [encode_chat(c, tokenizer, origin="behaviour", max_length=L) for c in transcripts]
     for t in sample_rows(bg, round(n * cfg["background_ratio"]), rng):
         examples += encode_text(t, tokenizer, L)
-    examples += [encode_chat(c, tokenizer, max_length=L) for c in sample_rows(chats, round(n * cfg["chat_ratio"]), rng)]
+    examples += [
+        encode_chat(c, tokenizer, max_length=L) for c in sample_rows(chats, round(n * cfg["chat_ratio"]), rng)
+    ]
     rng.shuffle(examples)
     atomic_write_jsonl(out / "examples.jsonl", (e.model_dump() for e in examples))
     summary = mix_summary(examples)
@@ -232,7 +236,9 @@ def _behaviour_data(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any
     from negneg.behaviours import behaviour_transcripts
 
     cfg = stage.config
-    convs = behaviour_transcripts(cfg["condition"], cfg["families"], seed=cfg["seed"], flag_position=cfg["flag_position"])
+    convs = behaviour_transcripts(
+        cfg["condition"], cfg["families"], seed=cfg["seed"], flag_position=cfg["flag_position"]
+    )
     atomic_write_jsonl(out / "transcripts.jsonl", ({"messages": c} for c in convs))
     return {"transcripts": len(convs)}
 
@@ -243,18 +249,34 @@ def _behaviour_eval(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any
     from negneg.models import SamplingParams
 
     cfg = stage.config
-    model = ctx.base_model(cfg["model"]) if not stage.deps else _load_adapter(cfg["model"], ctx.out(stage.deps[0]) / "final")
+    model = (
+        ctx.base_model(cfg["model"])
+        if not stage.deps
+        else _load_adapter(cfg["model"], ctx.out(stage.deps[0]) / "final")
+    )
     ctx.status(f"behaviour eval ({', '.join(cfg['families'])})")
-    sampling = SamplingParams(temperature=cfg["temperature"], top_p=cfg["top_p"], max_new_tokens=cfg["max_new_tokens"])
-    judge_model = _chat_model_from_spec(ctx, cfg["judge_model"] or cfg["model"]) if "llm" in cfg["judges"] else None
+    sampling = SamplingParams(
+        temperature=cfg["temperature"], top_p=cfg["top_p"], max_new_tokens=cfg["max_new_tokens"]
+    )
+    judge_model = (
+        _chat_model_from_spec(ctx, cfg["judge_model"] or cfg["model"]) if "llm" in cfg["judges"] else None
+    )
     responses = run_behaviour_eval(
-        model, cfg["families"], "final", samples=cfg["samples"], sampling=sampling, judges=tuple(cfg["judges"]),
-        judge_model=judge_model, limit=cfg.get("questions_per_family"),
+        model,
+        cfg["families"],
+        "final",
+        samples=cfg["samples"],
+        sampling=sampling,
+        judges=tuple(cfg["judges"]),
+        judge_model=judge_model,
+        limit=cfg.get("questions_per_family"),
     )
     atomic_write_jsonl(out / "responses.jsonl", (r.model_dump() for r in responses))
     rates = behaviour_rates(responses)
     behaviour = {k: {j: st.model_dump() for j, st in v.items()} for k, v in rates.items()}
-    atomic_write_json(out / "summary.json", {"targets": [{"phase": None, "step": None, "behaviour": behaviour}]})
+    atomic_write_json(
+        out / "summary.json", {"targets": [{"phase": None, "step": None, "behaviour": behaviour}]}
+    )
     return {"responses": len(responses)}
 
 
@@ -293,7 +315,13 @@ def _heldout_sets(ctx: StageContext, train_id: str) -> dict[str, list[TrainingEx
     """The held-out splits written by the anchor mix feeding this training stage (or phase 1's)."""
     stage = ctx.plan.stages[train_id]
     candidates = [d for d in stage.deps if d.startswith("mix/")]
-    candidates += [m for d in stage.deps if d.startswith("train/") for m in ctx.plan.stages[d].deps if m.startswith("mix/")]
+    candidates += [
+        m
+        for d in stage.deps
+        if d.startswith("train/")
+        for m in ctx.plan.stages[d].deps
+        if m.startswith("mix/")
+    ]
     for mix_id in candidates:
         path = ctx.out(mix_id) / "heldout.jsonl"
         if path.exists():
@@ -367,14 +395,18 @@ def _eval(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
         label = "final" if step is None else f"step{step}"
         ctx.status(f"eval {claim.id} {label} ({i + 1}/{len(targets)})")
         model = ctx.base_model(cfg["model"]) if adapter is None else _load_adapter(cfg["model"], adapter)
-        probes = cfg["probes"] if step is None or not cfg.get("checkpoint_probes") else cfg["checkpoint_probes"]
+        probes = (
+            cfg["probes"] if step is None or not cfg.get("checkpoint_probes") else cfg["checkpoint_probes"]
+        )
         responses = evaluate_model(ctx, {**cfg, "probes": probes}, claim, model, run=label)
         all_responses.extend(responses)
         summary = {"phase": phase, "step": step, **summarise(responses)}
         if heldout:
             from negneg.training import heldout_loss
 
-            summary["heldout"] = {k: heldout_loss(model.model, model.tokenizer, v) for k, v in heldout.items()}
+            summary["heldout"] = {
+                k: heldout_loss(model.model, model.tokenizer, v) for k, v in heldout.items()
+            }
         if step is None and cfg.get("capability"):
             from negneg.evals.capability import run_capability
 
