@@ -6,10 +6,17 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Tiny models gain nothing from intra-op threads, and subprocesses (torchrun, negneg run) would
+# oversubscribe the two cores; one thread each keeps the suite fast and steady.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

@@ -85,7 +85,7 @@ def sample_probes(
     *,
     samples: int = 5,
     sampling: SamplingParams | None = None,
-    chunk: int = 8,
+    chunk: int = 32,
     progress: Callable[[int], None] | None = None,
 ) -> list[Response]:
     """Sample ``samples`` answers per probe, ``chunk`` conversations per ``generate`` call.

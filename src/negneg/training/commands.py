@@ -135,7 +135,11 @@ def train_cmd(
     ]
     stem = docs.name.split(".")[0]
     out = out or Path("runs") / "train" / f"{stem}{'-' + condition if condition else ''}-{Path(recipe).stem}"
-    if not resume and _is_main():
+    if not resume and int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        raise UserInputError(
+            "--fresh cannot be used with several processes", field="--fresh", fix=f"delete {out} first"
+        )
+    if not resume:
         for p in [*out.glob("checkpoint-*"), out / "final", out / "result.json"]:
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
     if _is_main():
