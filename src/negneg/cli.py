@@ -9,6 +9,13 @@ import sys
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+import warnings  # noqa: E402
+
+# Library deprecation chatter (transformers/peft) is not for the user of the CLI.
+warnings.filterwarnings("ignore", category=FutureWarning)
+warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
@@ -58,6 +65,12 @@ _register_all()
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the console script passes the return value to ``sys.exit``."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # "Loading weights" bars would break the rich display
+    except ImportError:  # pragma: no cover
+        pass
     try:
         app(args=argv, standalone_mode=False)
     except UserInputError as exc:

@@ -40,7 +40,7 @@ def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -
     from negneg.experiments.stagedir import is_done
     from negneg.training import load_recipe
 
-    recipe = load_recipe(exp.recipe).model_copy(update=exp.recipe_overrides)
+    recipe = load_recipe(exp.recipe, **exp.recipe_overrides)  # validates overrides at dry-run time
     out: dict[str, float] = {}
     for sid, stage in plan.stages.items():
         if workdir and is_done(workdir, sid):

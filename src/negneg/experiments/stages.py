@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,7 +303,9 @@ def _write_heldout(ctx: StageContext, cfg: dict[str, Any], docs: list[Document],
     splits = {
         "negated_docs": [e for d in negated for e in encode_document(d, tok, ml)],
         "positive_docs": [e for d in positive for e in encode_document(d, tok, ml)],
-        "background": [encode_text(t, tok, ml) for t in stdlib_background_texts(6, seed=held_seed)],
+        "background": [
+            e for t in stdlib_background_texts(6, seed=held_seed) for e in encode_text(t, tok, ml)
+        ],
         "anchor": [encode_chat(c, tok, max_length=ml) for c in held_anchor],
     }
     rows = [{"split": k, **e.model_dump()} for k, v in splits.items() for e in v]
@@ -340,14 +341,7 @@ def _train(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
     cfg = stage.config
     mix_id = stage.deps[0]
     examples = [TrainingExample.model_validate(r) for r in read_jsonl(ctx.out(mix_id) / "examples.jsonl")]
-    recipe = load_recipe(cfg["recipe"])
-    try:
-        config = recipe.model_validate({**recipe.model_dump(), **cfg["overrides"], "seed": cfg["seed"]})
-    except Exception as exc:  # pydantic ValidationError → one line naming the field
-        raise UserInputError(
-            f"bad recipe override: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}",
-            field="recipe_overrides",
-        ) from None
+    config = load_recipe(cfg["recipe"], **{**cfg["overrides"], "seed": cfg["seed"]})
     init_adapter = None
     if cfg.get("phase") == 2:
         init_adapter = ctx.out(stage.deps[1]) / "final"
@@ -358,7 +352,7 @@ def _train(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
     atomic_write_json(
         out / "log.json", {"log": log, "checkpoints": [[s, str(Path(p).name)] for s, p in result.checkpoints]}
     )
-    return {"steps": log[-1]["step"] if log else 0, "wall_s": getattr(result, "wall_s", None)}
+    return {"steps": result.steps, "tokens": result.tokens, "train_wall_s": result.wall_s}
 
 
 def _train_progress(ctx: StageContext):
@@ -508,7 +502,3 @@ EXECUTORS: dict[str, Callable[[StageContext, Stage, Path], dict[str, Any] | None
     "behaviour_data": _behaviour_data,
     "behaviour_eval": _behaviour_eval,
 }
-
-
-def now() -> float:
-    return time.time()
