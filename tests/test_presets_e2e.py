@@ -33,7 +33,7 @@ def test_two_phase_preset_tracks_belief_and_heldout_losses_across_the_boundary(t
             "max_new_tokens": 4,
             "judges": ["rule"],
         },
-        mix={"background_ratio": 0.25, "chat_ratio": 0.25, "max_length": 64, "window": "split"},
+        mix={"background_ratio": 0.25, "chat_ratio": 0.25, "max_length": 192, "window": "split"},
     )
     out = run_experiment(exp, tmp_path)
     heldout = _rows(tmp_path, "heldout.csv")
