@@ -18,28 +18,13 @@ from negneg.experiments.plan import Plan, Run
 from negneg.experiments.schema import Experiment
 from negneg.experiments.stagedir import is_done, stage_dir
 from negneg.io import atomic_write_json, atomic_write_text
+from negneg.report.data import BELIEF_COLUMNS, EXTRAS_COLUMNS, HELDOUT_COLUMNS, TRAINING_COLUMNS
 
-BELIEF_COLS = [
-    "run",
-    "claim",
-    "condition",
-    "model",
-    "seed",
-    "density",
-    "phase",
-    "step",
-    "k",
-    "measure",
-    "eval_type",
-    "judge",
-    "rate",
-    "lo",
-    "hi",
-    "n",
-]
-TRAIN_COLS = ["run", "condition", "phase", "step", "loss", "lr", "tokens_per_s"]
-HELDOUT_COLS = ["run", "condition", "phase", "step", "split", "nll"]
-EXTRA_COLS = ["run", "condition", "model", "metric", "value"]
+# The report's reader defines the required columns; the writer adds the optional ones it knows.
+BELIEF_COLS = [*BELIEF_COLUMNS, "k"]
+TRAIN_COLS = [*TRAINING_COLUMNS, "lr", "tokens_per_s"]
+HELDOUT_COLS = list(HELDOUT_COLUMNS)
+EXTRA_COLS = list(EXTRAS_COLUMNS)
 
 
 def _csv(cols: list[str], rows: list[dict[str, Any]]) -> str:
