@@ -271,3 +271,14 @@ def test_negneg_eval_in_context_control(tmp_path, claim):
     summary = json.loads((out / "summary.json").read_text())
     assert {r["run"] for r in summary["tables"]["none"]} == {"icl0_seed1", "icl2_seed1"}
     assert [d["k_used"] for d in summary["meta"]["icl_documents"]] == [0, 2]
+
+
+@pytest.mark.slow
+def test_embedded_model_batched_likelihood_equals_one_by_one(claim):
+    from negneg.models import load_chat_model
+
+    model = load_chat_model("smollm2-135m")
+    reqs = _requests(claim)
+    want = [[plain_loglikelihood(model, p, c) for c in conts] for p, conts in reqs]
+    for g_row, w_row in zip(model.loglikelihood_many(reqs), want, strict=True):
+        assert g_row == pytest.approx(w_row, abs=1e-4)
