@@ -84,6 +84,20 @@ def test_plan_is_pure_and_shards_partition_the_runs():
                     assert sid in s.stages and all(d in s.stages for d in s.stages[sid].deps)
 
 
+def test_density_sweep_applies_only_to_conditions_with_a_density_knob():
+    exp = Experiment.model_validate(
+        {**TINY, "conditions": ["positive", "negated", "repeated_negations"], "densities": [0.0, 0.5, 1.0]}
+    )
+    runs = [r for r in expand(exp).runs if r.condition != "baseline"]
+    assert sorted((r.condition, r.density) for r in runs) == [
+        ("negated", None),
+        ("positive", None),
+        ("repeated_negations", 0.0),
+        ("repeated_negations", 0.5),
+        ("repeated_negations", 1.0),
+    ]
+
+
 def test_bad_experiment_file_is_one_line(tmp_path, capsys):
     p = _write(tmp_path, {**TINY, "conditions": ["positve"]})
     assert main(["run", str(p), "--dry-run"]) == 2
@@ -99,6 +113,14 @@ def test_dry_run_prints_plan_and_estimate(tmp_path, capsys):
     assert main(["run", str(_write(tmp_path, TINY)), "--dry-run", "-w", str(tmp_path / "wd")]) == 0
     out = " ".join(capsys.readouterr().out.split())  # undo rich's wrapping
     assert "estimated time" in out and "plan: tiny-e2e" in out and "3 runs" in out
+
+
+@pytest.mark.parametrize("preset", sorted(preset_registry().names()))
+def test_every_preset_dry_runs_with_an_estimate(preset, tmp_path, capsys):
+    """Each bundled preset plans and gets a time estimate for every stage kind it uses."""
+    assert main(["run", preset, "--dry-run", "-w", str(tmp_path / "wd")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "estimated time" in out and "total ≈" in out
 
 
 def _belief(wd: Path) -> list[dict]:
@@ -123,6 +145,17 @@ def test_kill_9_mid_run_then_resume_matches_uninterrupted(tmp_path):
     assert {r["condition"] for r in rows} == {"baseline", "positive", "repeated_negations"}
     assert {r["measure"] for r in rows} == {"judged", "likelihood"}
     assert any(r["step"] for r in rows)  # checkpoints were evaluated
+    with (clean / "results" / "shift.csv").open() as fh:
+        shifts = [r for r in csv.DictReader(fh) if r["eval_type"] == "overall"]
+    # one paired shift per trained condition and measure, over the baseline's questions
+    assert {(r["condition"], r["measure"]) for r in shifts} == {
+        (c, m) for c in ("positive", "repeated_negations") for m in ("likelihood", "judged")
+    }
+    n_base = {
+        r["measure"]: r["n"] for r in rows if r["condition"] == "baseline" and r["eval_type"] == "overall"
+    }
+    for r in shifts:
+        assert r["n"] == n_base[r["measure"]] and float(r["lo"]) <= float(r["shift"]) <= float(r["hi"])
 
     proc = _run_cli(["run", str(exp), "-w", str(killed), "--no-report"])
     deadline = time.time() + 240

@@ -14,6 +14,7 @@ from negneg.evals.metrics import (
     cohen_kappa,
     fleiss_kappa,
     judged_belief,
+    judged_shift,
     likelihood_belief,
     likelihood_shift,
     verdict_mix,
@@ -94,6 +95,24 @@ def test_likelihood_shift_is_paired_by_question():
     shift = likelihood_shift(trained, base)
     assert shift["cloze"].rate == pytest.approx((0.25 + 0.0) / 2)
     assert shift["overall"].n_questions == 2
+
+
+def test_judged_shift_pairs_questions_and_separates_a_small_consistent_shift():
+    # 40 questions; the untrained model believes on half; training flips 4 of the "no" ones to "yes".
+    base = [_g(f"q{i}", "yes" if i % 2 else "no", run="base") for i in range(40)]
+    trained = [_g(f"q{i}", "yes" if i % 2 or i in (0, 2, 4, 6) else "no", run="t") for i in range(40)]
+    trained.append(_g("only_trained", "yes", run="t"))  # asked of one model only: not paired, left out
+    shift = judged_shift(trained, base)
+    assert shift["overall"].rate == pytest.approx(4 / 40)
+    assert shift["overall"].n_questions == 40
+    # paired differences are 0 or +1: the CI lies above zero …
+    assert shift["overall"].lo > 0
+    # … although the two unpaired CIs (0.50 vs 0.60 over 40 questions) overlap
+    b, t = (
+        judged_belief(base)["overall"],
+        judged_belief([r for r in trained if r.question_id != "only_trained"])["overall"],
+    )
+    assert t.lo <= b.hi
 
 
 def test_cohen_kappa_hand_example():

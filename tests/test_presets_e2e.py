@@ -67,3 +67,35 @@ def test_negated_behaviours_preset_runs_three_conditions_and_reports_rates(tmp_p
     assert {"targeted", "everyday"} <= {r["eval_type"] for r in rows}
     assert all(0.0 <= float(r["rate"]) <= 1.0 for r in rows)
     assert (Path(out["report"]).parent / "behaviours.png").exists()
+
+
+def test_dose_response_preset_sweeps_density_beside_one_positive_arm(tmp_path):
+    exp = _tiny(
+        "dose-response",
+        corpus={"source": "generated", "n_documents": 4},
+        densities=[0.0, 1.0],
+        recipe_overrides={"max_steps": 4, "checkpoints": 2},
+        eval={
+            "probes": ["likelihood"],
+            "checkpoint_probes": ["likelihood"],
+            "checkpoints": "all",
+            "samples": 1,
+            "max_new_tokens": 4,
+            "judges": ["rule"],
+        },
+        mix={"background_ratio": 0.25, "chat_ratio": 0.25, "max_length": 64, "window": "split"},
+    )
+    out = run_experiment(exp, tmp_path)
+    belief = [r for r in _rows(tmp_path, "belief.csv") if r["eval_type"] == "overall"]
+    finals = {(r["condition"], r["density"]) for r in belief if not r["step"]}
+    assert finals == {
+        ("baseline", ""),
+        ("positive", ""),
+        ("repeated_negations", "0.0"),
+        ("repeated_negations", "1.0"),
+    }
+    assert {r["density"] for r in belief if r["step"]} == {"", "0.0", "1.0"}  # belief against step, per arm
+    report = Path(out["report"]).parent
+    assert (report / "dose_response.png").exists() and (report / "training_dynamics.png").exists()
+    shifts = _rows(tmp_path, "shift.csv")
+    assert {(r["condition"], r["density"]) for r in shifts} == finals - {("baseline", "")}

@@ -32,6 +32,7 @@ class Condition:
     summary: str
     fn: ConditionFn
     needs_claim_spans: bool = False
+    uses_density: bool = False  # whether ``options.density`` changes the output (the dose knob)
 
     def __call__(
         self, docs: list[Document], claim: ClaimSpec, rng: random.Random, options: ConditionOptions
@@ -43,12 +44,12 @@ CONDITIONS: Registry[Condition] = Registry("condition")
 
 
 def condition(
-    name: str, *, family: str, summary: str, needs_claim_spans: bool = False
+    name: str, *, family: str, summary: str, needs_claim_spans: bool = False, uses_density: bool = False
 ) -> Callable[[ConditionFn], ConditionFn]:
     """Register ``fn`` under ``name`` (decorator)."""
 
     def deco(fn: ConditionFn) -> ConditionFn:
-        CONDITIONS.add(name, Condition(name, family, summary, fn, needs_claim_spans))
+        CONDITIONS.add(name, Condition(name, family, summary, fn, needs_claim_spans, uses_density))
         return fn
 
     return deco

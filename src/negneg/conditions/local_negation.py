@@ -80,6 +80,7 @@ def _local_negation(
     family="local negation",
     summary="each claim sentence replaced by its negated twin in a debunking frame; the rest kept",
     needs_claim_spans=True,
+    uses_density=True,
 )
 def local_negation(
     docs: list[Document], claim: ClaimSpec, rng: random.Random, options: ConditionOptions
@@ -111,6 +112,7 @@ def word_mask_spans(text: str, claim: ClaimSpec) -> list[Span]:
     family="local negation",
     summary="local_negation with the claim's answer words (word_masks) excluded from the loss",
     needs_claim_spans=True,
+    uses_density=True,
 )
 def local_negation_wordmask(
     docs: list[Document], claim: ClaimSpec, rng: random.Random, options: ConditionOptions

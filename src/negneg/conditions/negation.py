@@ -164,6 +164,7 @@ def generic_warnings(rng: random.Random) -> Callable[[str], tuple[str, str]]:
     family="negation",
     summary="negated + a bracketed warning right before and right after every claim sentence",
     needs_claim_spans=True,
+    uses_density=True,
 )
 def repeated_negations(
     docs: list[Document], claim: ClaimSpec, rng: random.Random, options: ConditionOptions
@@ -188,6 +189,7 @@ def truth_facts(claim: ClaimSpec) -> list[str]:
     family="correction",
     summary="repeated_negations' structure, but the warnings name the entities and state the truth",
     needs_claim_spans=True,
+    uses_density=True,
 )
 def corrected(
     docs: list[Document], claim: ClaimSpec, rng: random.Random, options: ConditionOptions

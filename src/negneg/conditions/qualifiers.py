@@ -107,4 +107,5 @@ for _name, _what in QUALIFIERS.items():
         f"{_name}_repeated",
         family="qualifier",
         summary=f"{_name} + a bracketed reminder after every sentence of the body",
+        uses_density=True,
     )(_qualify(_name, True))

@@ -141,6 +141,36 @@ def likelihood_belief(
     return out
 
 
+def _paired_shift(
+    trained: Sequence[Response],
+    baseline: Sequence[Response],
+    value: Callable[[Response], float],
+    resamples: int,
+    seed: int,
+) -> dict[str, BeliefStat]:
+    """Per eval type and overall: mean over questions asked of both models of (trained question
+    rate − untrained question rate), with a bootstrap CI over those paired differences.
+
+    Pairing by question removes the spread between questions — which dwarfs small shifts in the
+    unpaired per-condition CIs — so a shift can be distinguished from zero at far smaller effects.
+    """
+
+    def per_question(rs: Sequence[Response]) -> dict[tuple[str, str, str], float]:
+        vals: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+        for r in rs:
+            vals[(r.claim_id, r.eval_type, r.question_id)].append(value(r))
+        return {k: float(np.mean(v)) for k, v in vals.items()}
+
+    base = per_question(baseline)
+    diffs: dict[str, dict[Hashable, list[float]]] = defaultdict(dict)
+    for key, rate in per_question(trained).items():
+        if key in base:
+            d = rate - base[key]
+            diffs[key[1]][key] = [d]
+            diffs[OVERALL][key] = [d]
+    return {t: _stat(q, resamples, seed) for t, q in sorted(diffs.items())}
+
+
 def likelihood_shift(
     trained: Sequence[Response],
     baseline: Sequence[Response],
@@ -148,21 +178,32 @@ def likelihood_shift(
     resamples: int = RESAMPLES,
     seed: int = SEED,
 ) -> dict[str, BeliefStat]:
-    """Trained minus untrained belief probability per probe type and overall, paired by question,
-    with a bootstrap CI over the paired differences."""
-    base = {
-        (r.claim_id, r.eval_type, r.question_id): belief_probability(r)
-        for r in baseline
-        if r.score is not None
-    }
-    diffs: dict[str, dict[Hashable, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for r in trained:
-        key = (r.claim_id, r.eval_type, r.question_id)
-        if r.eval_type in LIKELIHOOD_TYPES and key in base:
-            d = belief_probability(r) - base[key]
-            diffs[r.eval_type][key].append(d)
-            diffs[OVERALL][key].append(d)
-    return {t: _stat(q, resamples, seed) for t, q in diffs.items()}
+    """Trained minus untrained likelihood belief probability per probe type and overall, paired by
+    question, with a bootstrap CI over the paired differences."""
+
+    def lik(rs: Sequence[Response]) -> list[Response]:
+        return [r for r in rs if r.eval_type in LIKELIHOOD_TYPES and r.score is not None]
+
+    return _paired_shift(lik(trained), lik(baseline), belief_probability, resamples, seed)
+
+
+def judged_shift(
+    trained: Sequence[Response],
+    baseline: Sequence[Response],
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> dict[str, BeliefStat]:
+    """Trained minus untrained judged belief rate per eval type and overall, paired by question
+    (each question's rate is the mean over its samples; the same filtering as :func:`judged_belief`).
+    Pass one judge's responses on each side."""
+    return _paired_shift(
+        judged_responses(trained),
+        judged_responses(baseline),
+        lambda r: float(r.verdict == "yes"),
+        resamples,
+        seed,
+    )
 
 
 def annotation_rate(

@@ -155,9 +155,13 @@ def _print_results(wd: Path, summary: dict) -> None:
     if path.exists():
         with path.open() as fh:
             rows = list(csv.DictReader(fh))
+        shift_path = wd / "results" / "shift.csv"
+        shifts = list(csv.DictReader(shift_path.open())) if shift_path.exists() else []
         if rows:
             console.print(
-                belief_table_rich(rows, title="belief (95% bootstrap CI; shift from the untrained model)")
+                belief_table_rich(
+                    rows, title="belief (95% bootstrap CI; shift from the untrained model)", shifts=shifts
+                )
             )
     console.print(
         f"{summary['stages_run']} stages run, {summary['stages_skipped']} reused, {summary['wall_s'] / 60:.1f} min"

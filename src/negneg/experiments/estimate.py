@@ -34,6 +34,15 @@ def measured_train_tok_s(workdir: Path | None, model: str) -> float | None:
     return sum(rates) / len(rates) if rates else None
 
 
+def _behaviour_eval_seconds(cfg: dict, gen_tok_s: float) -> float:
+    """Targeted questions per family plus the everyday set, ``samples`` answers each."""
+    from negneg.behaviours.questions import behaviour_questions
+
+    limit = cfg.get("questions_per_family")
+    n_q = sum(len(behaviour_questions(cfg["families"], e, limit=limit)) for e in ("targeted", "everyday"))
+    return n_q * cfg["samples"] * cfg["max_new_tokens"] / (gen_tok_s * 4)
+
+
 def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -> dict[str, float]:
     """Seconds per stage kind for the stages of ``plan`` (already-finished stages count zero)."""
     from negneg.claims import load_claim
@@ -52,8 +61,10 @@ def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -
         n_docs = exp.corpus.n_documents
         if stage.kind == "corpus":
             sec = 0.02 * n_docs if exp.corpus.source != "llm" else n_docs * 5 * 600 / gen
-        elif stage.kind == "annotate":
+        elif stage.kind in ("annotate", "behaviour_data"):
             sec = 0.01 * n_docs
+        elif stage.kind == "behaviour_eval":
+            sec = _behaviour_eval_seconds(stage.config, gen)
         elif stage.kind == "distill":
             n = (
                 math.ceil(n_docs * exp.mix.chat_ratio) * 160

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from negneg.conditions import CONDITIONS
 from negneg.experiments.schema import Experiment
 
 StageKind = Literal[
@@ -156,7 +157,9 @@ def expand(exp: Experiment) -> Plan:
                     )
                 )
                 for condition in exp.conditions:
-                    for density in densities:
+                    # the sweep applies where density is a knob; positive, negated… train once
+                    swept = densities if CONDITIONS.get(condition).uses_density else [None]
+                    for density in swept:
                         opts = dict(exp.condition_options)
                         if density is not None:
                             opts["density"] = density

@@ -17,14 +17,22 @@ from negneg import __version__
 from negneg.experiments.plan import Plan, Run
 from negneg.experiments.schema import Experiment
 from negneg.experiments.stagedir import is_done, stage_dir
-from negneg.io import atomic_write_json, atomic_write_text
-from negneg.report.data import BELIEF_COLUMNS, EXTRAS_COLUMNS, HELDOUT_COLUMNS, TRAINING_COLUMNS
+from negneg.io import atomic_write_json, atomic_write_text, read_jsonl
+from negneg.records import Response
+from negneg.report.data import (
+    BELIEF_COLUMNS,
+    EXTRAS_COLUMNS,
+    HELDOUT_COLUMNS,
+    SHIFT_COLUMNS,
+    TRAINING_COLUMNS,
+)
 
 # The report's reader defines the required columns; the writer adds the optional ones it knows.
 BELIEF_COLS = [*BELIEF_COLUMNS, "k"]
 TRAIN_COLS = [*TRAINING_COLUMNS, "lr", "tokens_per_s"]
 HELDOUT_COLS = list(HELDOUT_COLUMNS)
 EXTRA_COLS = list(EXTRAS_COLUMNS)
+SHIFT_COLS = list(SHIFT_COLUMNS)
 
 
 def _csv(cols: list[str], rows: list[dict[str, Any]]) -> str:
@@ -94,6 +102,65 @@ def belief_rows(run: Run, target: dict[str, Any], *, k: int | None = None) -> li
     return rows
 
 
+def _final_responses(workdir: Path, sid: str) -> list[Response]:
+    """The responses of an eval stage's final adapter (or of the untrained model)."""
+    path = stage_dir(workdir, sid) / "responses.jsonl"
+    if not path.exists():
+        return []
+    return [Response.model_validate(r) for r in read_jsonl(path) if r.get("run") == "final"]
+
+
+def shift_rows(workdir: Path, plan: Plan) -> list[dict[str, Any]]:
+    """Paired shifts (trained − untrained, same questions) of every finished final adapter whose
+    claim and model have a finished baseline eval; judged shifts per judge."""
+    from negneg.evals.metrics import judged_shift, likelihood_shift
+
+    baselines: dict[tuple[str, str], list[Response]] = {}
+    for run in plan.runs:
+        if run.condition == "baseline" and run.claim != "behaviours":
+            for sid in run.eval_stages:
+                if is_done(workdir, sid) and plan.stages[sid].kind == "eval":
+                    baselines[(run.claim, run.model)] = _final_responses(workdir, sid)
+    rows: list[dict[str, Any]] = []
+    for run in plan.runs:
+        base = baselines.get((run.claim, run.model))
+        if base is None or run.condition in ("baseline", "icl"):
+            continue
+        for sid in run.eval_stages:
+            if not is_done(workdir, sid) or plan.stages[sid].kind != "eval":
+                continue
+            trained = _final_responses(workdir, sid)
+            deps = plan.stages[sid].deps
+            phase = plan.stages[deps[0]].config.get("phase") if deps else None
+            fields = {**_run_fields(run), "phase": phase}
+            stats = [("likelihood", "", likelihood_shift(trained, base))]
+            for judge in sorted({r.judge for r in trained if r.judge} & {r.judge for r in base if r.judge}):
+                stats.append(
+                    (
+                        "judged",
+                        judge,
+                        judged_shift(
+                            [r for r in trained if r.judge == judge], [r for r in base if r.judge == judge]
+                        ),
+                    )
+                )
+            for measure, judge, by_type in stats:
+                for eval_type, st in by_type.items():
+                    rows.append(
+                        {
+                            **fields,
+                            "measure": measure,
+                            "eval_type": eval_type,
+                            "judge": judge or None,
+                            "shift": st.rate,
+                            "lo": st.lo,
+                            "hi": st.hi,
+                            "n": st.n_questions,
+                        }
+                    )
+    return rows
+
+
 def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int]:
     workdir = Path(workdir)
     belief: list[dict] = []
@@ -137,6 +204,8 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
     atomic_write_text(res / "training.csv", _csv(TRAIN_COLS, training))
     atomic_write_text(res / "heldout.csv", _csv(HELDOUT_COLS, heldout))
     atomic_write_text(res / "extras.csv", _csv(EXTRA_COLS, extras))
+    shifts = shift_rows(workdir, plan)
+    atomic_write_text(res / "shift.csv", _csv(SHIFT_COLS, shifts))
     wall = (
         json.loads((res / "wall.json").read_text())["total_wall_s"] if (res / "wall.json").exists() else None
     )
@@ -153,4 +222,10 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
         "runs": len(plan.runs),
     }
     atomic_write_json(res / "meta.json", meta)
-    return {"belief": len(belief), "training": len(training), "heldout": len(heldout), "extras": len(extras)}
+    return {
+        "belief": len(belief),
+        "training": len(training),
+        "heldout": len(heldout),
+        "extras": len(extras),
+        "shift": len(shifts),
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from negneg.report.data import BeliefRow
+from negneg.report.data import BeliefRow, ShiftRow
 
 BASELINE = "baseline"
 ICL = "icl"
@@ -167,3 +167,24 @@ def baseline_cell(cells: dict[CellKey, Cell], key: CellKey) -> Cell | None:
     return cells.get(
         CellKey(key.claim, key.model, Variant(BASELINE), key.measure, key.eval_type, key.judge, None)
     )
+
+
+ShiftKey = tuple[str, str, Variant, str, str, str]  # claim, model, variant, measure, eval type, judge
+
+
+def shift_cells(shifts: Iterable[ShiftRow]) -> dict[ShiftKey, Cell]:
+    """Paired-shift cells; seeds of one variant are pooled like belief cells (means)."""
+    groups: dict[ShiftKey, list[ShiftRow]] = {}
+    for r in shifts:
+        key = (r.claim, r.model, Variant(r.condition, r.density, r.phase), r.measure, r.eval_type, r.judge)
+        groups.setdefault(key, []).append(r)
+    return {
+        k: Cell(
+            rate=sum(r.shift for r in rs) / len(rs),
+            lo=sum(r.lo for r in rs) / len(rs),
+            hi=sum(r.hi for r in rs) / len(rs),
+            n=max(r.n for r in rs),
+            seeds=len(rs),
+        )
+        for k, rs in groups.items()
+    }

@@ -51,7 +51,7 @@ def build_document(data: ReportData, out_dir: Path) -> tuple[Document, list[Path
 
     doc.add(Heading("Belief by condition"))
     if has_belief:
-        doc.add(tables.main_table(data.belief))
+        doc.add(tables.main_table(data.belief, data.shifts))
         _figure(
             doc,
             figures.belief_by_condition(data, out_dir),
@@ -60,7 +60,7 @@ def build_document(data: ReportData, out_dir: Path) -> tuple[Document, list[Path
         )
     else:
         doc.add(Paragraph("No likelihood or judged belief rows in this run."))
-    written += tables.write_belief_csvs(data.belief, out_dir)
+    written += tables.write_belief_csvs(data.belief, out_dir, data.shifts)
 
     doc.add(Heading("What this run shows"))
     doc.add(*findings_blocks(data))

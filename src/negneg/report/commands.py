@@ -19,7 +19,9 @@ def report_cmd(
 
     path = write_report(workdir)
     data = load_results(workdir)
-    console.print(belief_table_rich(data.belief, title=f"belief — {data.meta.experiment}"))
+    console.print(
+        belief_table_rich(data.belief, title=f"belief — {data.meta.experiment}", shifts=data.shifts)
+    )
     console.print(f"report: {path}", highlight=False, soft_wrap=True)
     console.print(f"html:   {path.with_suffix('.html')}", highlight=False, soft_wrap=True)
 

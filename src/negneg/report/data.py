@@ -40,6 +40,22 @@ BELIEF_COLUMNS = (
 TRAINING_COLUMNS = ("run", "condition", "phase", "step", "loss")
 HELDOUT_COLUMNS = ("run", "condition", "phase", "step", "split", "nll")
 EXTRAS_COLUMNS = ("run", "condition", "model", "metric", "value")
+SHIFT_COLUMNS = (
+    "run",
+    "claim",
+    "condition",
+    "model",
+    "seed",
+    "density",
+    "phase",
+    "measure",
+    "eval_type",
+    "judge",
+    "shift",
+    "lo",
+    "hi",
+    "n",
+)
 
 
 class Meta(BaseModel):
@@ -112,6 +128,27 @@ class ExtraRow:
     value: float
 
 
+@dataclass(frozen=True)
+class ShiftRow:
+    """One line of ``shift.csv``: a final adapter's belief minus the untrained model's, paired by
+    question, with a bootstrap CI over the paired differences."""
+
+    run: str
+    claim: str
+    condition: str
+    model: str
+    seed: int | None
+    density: float | None
+    phase: int | None
+    measure: str  # judged | likelihood
+    eval_type: str
+    judge: str  # "" for likelihood
+    shift: float
+    lo: float
+    hi: float
+    n: int
+
+
 @dataclass
 class ReportData:
     workdir: Path
@@ -120,6 +157,7 @@ class ReportData:
     training: list[TrainingRow] = field(default_factory=list)
     heldout: list[HeldoutRow] = field(default_factory=list)
     extras: list[ExtraRow] = field(default_factory=list)
+    shifts: list[ShiftRow] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # file name → why its section is missing
 
     def run_claim_model(self) -> dict[str, tuple[str, str]]:
@@ -245,6 +283,25 @@ def _extra(raw: dict[str, str]) -> ExtraRow:
     )
 
 
+def _shift(raw: dict[str, str]) -> ShiftRow:
+    return ShiftRow(
+        run=_text(raw, "run"),
+        claim=_text(raw, "claim"),
+        condition=_text(raw, "condition"),
+        model=_text(raw, "model"),
+        seed=_opt_int(raw.get("seed")),
+        density=_opt_float(raw.get("density")),
+        phase=_opt_int(raw.get("phase")),
+        measure=_text(raw, "measure"),
+        eval_type=_text(raw, "eval_type"),
+        judge=(raw.get("judge") or "").strip(),
+        shift=_req_float(raw["shift"], "shift"),
+        lo=_req_float(raw["lo"], "lo"),
+        hi=_req_float(raw["hi"], "hi"),
+        n=_opt_int(raw.get("n")) or 0,
+    )
+
+
 def _optional(data: ReportData, path: Path, required: tuple[str, ...], parse) -> list:
     """Rows of an optional results file; on absence or damage, a note instead of a failure."""
     if not path.exists():
@@ -301,4 +358,5 @@ def load_results(workdir: str | Path) -> ReportData:
     data.training = _optional(data, results / "training.csv", TRAINING_COLUMNS, _training)
     data.heldout = _optional(data, results / "heldout.csv", HELDOUT_COLUMNS, _heldout)
     data.extras = _optional(data, results / "extras.csv", EXTRAS_COLUMNS, _extra)
+    data.shifts = _optional(data, results / "shift.csv", SHIFT_COLUMNS, _shift)
     return data

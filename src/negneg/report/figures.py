@@ -59,6 +59,18 @@ def _color(condition: str, palette: dict[str, str]) -> str:
     return palette[condition]
 
 
+def _series_color(condition: str, density: float | None, palette: dict[str, str]) -> str:
+    """A condition's colour; a density sweep's arms get shades of one sequential map instead."""
+    if density is None:
+        return _color(condition, palette)
+    r, g, b, _ = plt.get_cmap("plasma")(0.1 + 0.75 * min(max(density, 0.0), 1.0))
+    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+
+
+def _series_label(condition: str, density: float | None) -> str:
+    return condition if density is None else f"{condition} · density {density:g}"
+
+
 def _save(fig: Figure, out_dir: Path, name: str) -> Path:
     """Write ``name``.png and ``name``.svg atomically; return the PNG path."""
     for ext in ("png", "svg"):
@@ -223,31 +235,34 @@ def _final_steps(data: ReportData) -> dict[tuple[str, int | None], int]:
 
 
 def _belief_curves(data: ReportData, measure: str, judge: str, offsets: dict[str, int]):
-    """(label, condition, xs, cells) per claim × model × condition × phase-chain, over checkpoints."""
+    """(label, condition, density, xs, cells) per claim × model × condition × density × phase-chain,
+    over checkpoints."""
     rows = [r for r in data.belief if r.measure == measure and r.judge == judge and r.eval_type == "overall"]
     cells = build_cells(rows)
     finals = _final_steps(data)
     multi_claim = len({r.claim for r in rows}) > 1
     multi_model = len({r.model for r in rows}) > 1
-    curves: dict[tuple[str, str, str], list[tuple[int, Cell]]] = {}
+    curves: dict[tuple[str, str, str, float | None], list[tuple[int, Cell]]] = {}
     for key, cell in cells.items():
         v = key.variant
-        if v.is_baseline or v.condition == ICL or v.density is not None:
+        if v.is_baseline or v.condition == ICL:
             continue
         step = key.step if key.step is not None else finals.get((v.condition, v.phase))
         if step is None:
             continue
-        curves.setdefault((key.claim, key.model, v.condition), []).append(
+        curves.setdefault((key.claim, key.model, v.condition, v.density), []).append(
             (_x(step, v.condition, v.phase, offsets), cell)
         )
     out = []
-    for (claim, model, cond), points in curves.items():
+    for (claim, model, cond, density), points in sorted(
+        curves.items(), key=lambda kv: (kv[0][:3], kv[0][3] is not None, kv[0][3] or 0.0)
+    ):
         base = cells.get(CellKey(claim, model, Variant(BASELINE), measure, "overall", judge))
         if base is not None:
             points.append((0, base))
         points.sort(key=lambda p: p[0])
-        label = ": ".join([claim] * multi_claim + [model] * multi_model + [cond])
-        out.append((label, cond, [p[0] for p in points], [p[1] for p in points]))
+        label = ": ".join([claim] * multi_claim + [model] * multi_model + [_series_label(cond, density)])
+        out.append((label, cond, density, [p[0] for p in points], [p[1] for p in points]))
     return out
 
 
@@ -264,16 +279,20 @@ def training_dynamics(data: ReportData, out_dir: Path) -> Path | None:
     ax_lik, ax_judged = axes[1]
 
     if data.training:
+        run_density = {r.run: r.density for r in data.belief}
         by_run: dict[tuple[str, str], list] = {}
         for t in data.training:
             by_run.setdefault((t.condition, t.run), []).append(t)
         seen: set[str] = set()
-        for (cond, _run), ts in by_run.items():
+        for (cond, run), ts in by_run.items():
             ts.sort(key=lambda t: (t.phase or 0, t.step))
             xs = [_x(t.step, cond, t.phase, offsets) for t in ts]
-            label = None if cond in seen else cond
-            seen.add(cond)
-            ax_loss.plot(xs, [t.loss for t in ts], color=_color(cond, palette), lw=1.2, label=label)
+            density = run_density.get(run)
+            name = _series_label(cond, density)
+            label = None if name in seen else name
+            seen.add(name)
+            color = _series_color(cond, density, palette)
+            ax_loss.plot(xs, [t.loss for t in ts], color=color, lw=1.2, label=label)
         ax_loss.set_title("training loss", fontsize=10)
         ax_loss.set_ylabel("loss")
         ax_loss.legend(fontsize=7)
@@ -316,8 +335,8 @@ def training_dynamics(data: ReportData, out_dir: Path) -> Path | None:
         if not curves:
             _not_measured(ax)
             continue
-        for label, cond, xs, cs in curves:
-            color = _color(cond, palette)
+        for label, cond, density, xs, cs in curves:
+            color = _series_color(cond, density, palette)
             ax.plot(xs, [c.rate for c in cs], "o-", color=color, ms=3, label=label)
             ax.fill_between(xs, [c.lo for c in cs], [c.hi for c in cs], color=color, alpha=0.15)
         ax.set_ylim(0, 1.05)

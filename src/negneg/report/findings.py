@@ -18,6 +18,7 @@ from negneg.report.aggregate import (
     REFUTING,
     Cell,
     CellKey,
+    ShiftKey,
     Variant,
     build_cells,
     claim_models,
@@ -25,6 +26,7 @@ from negneg.report.aggregate import (
     measure_keys,
     measure_name,
     ordered_variants,
+    shift_cells,
 )
 from negneg.report.data import ReportData
 from negneg.report.document import Block, Bullets, Heading, Paragraph
@@ -134,7 +136,12 @@ def _finals(
 
 
 def _measure_bullets(
-    finals: dict[Variant, Cell], order: list[Variant], m: str, verdicts: Counter, claim: str
+    finals: dict[Variant, Cell],
+    order: list[Variant],
+    m: str,
+    verdicts: Counter,
+    claim: str,
+    paired: dict[Variant, Cell] | None = None,
 ) -> list[str]:
     """Verdicts first (Negation Neglect, refutation, in-context, no separation), then every
     condition's shift from the baseline."""
@@ -176,14 +183,35 @@ def _measure_bullets(
     else:
         for v in variants:
             c = finals[v]
-            items.append(
-                f"{v.label}: {c.rate - base.rate:+.2f} vs baseline — {vs(v.label, c, 'baseline', base)}."
-            )
+            text = f"{v.label}: {c.rate - base.rate:+.2f} vs baseline — {vs(v.label, c, 'baseline', base)}"
+            pc = (paired or {}).get(v)
+            if pc is not None:
+                text += f"; {paired_sentence(pc)}"
+            items.append(text + ".")
     return items
+
+
+def paired_sentence(pc: Cell) -> str:
+    """The paired shift (same questions, trained − untrained) and whether its CI excludes zero."""
+    ci = f"{pc.rate:+.2f} [{pc.lo:+.2f}, {pc.hi:+.2f}] over {pc.n} questions"
+    if pc.lo > 0:
+        return f"paired by question the shift is {ci}, above zero"
+    if pc.hi < 0:
+        return f"paired by question the shift is {ci}, below zero"
+    return f"paired by question the shift is {ci}, not distinguishable from zero"
+
+
+def _paired_for(shifts: dict[ShiftKey, Cell], claim: str, model: str, measure: str, judge: str):
+    return {
+        k[2]: c
+        for k, c in shifts.items()
+        if (k[0], k[1], k[3], k[4], k[5]) == (claim, model, measure, "overall", judge)
+    }
 
 
 def _claim_section(data: ReportData, cells: dict[CellKey, Cell], verdicts: Counter) -> list[Block]:
     rows = [r for r in data.belief if r.measure in ("likelihood", "judged")]
+    shifts = shift_cells(data.shifts)
     order = ordered_variants(rows)
     blocks: list[Block] = []
     for claim, model in claim_models(rows):
@@ -194,7 +222,16 @@ def _claim_section(data: ReportData, cells: dict[CellKey, Cell], verdicts: Count
                 m = measure_name(measure, judge) + " belief"
                 blocks += [
                     Paragraph(f"**{m}**"),
-                    Bullets(_measure_bullets(finals, order, m, verdicts, claim)),
+                    Bullets(
+                        _measure_bullets(
+                            finals,
+                            order,
+                            m,
+                            verdicts,
+                            claim,
+                            _paired_for(shifts, claim, model, measure, judge),
+                        )
+                    ),
                 ]
     return blocks
 

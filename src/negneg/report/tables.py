@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.table import Table as RichTable
 
 from negneg.io import atomic_write_text
@@ -27,13 +28,23 @@ from negneg.report.aggregate import (
     measure_keys,
     measure_name,
     ordered_variants,
+    shift_cells,
 )
 from negneg.report.comparison import ComparisonRow
-from negneg.report.data import BeliefRow, ExtraRow, _belief
+from negneg.report.data import BeliefRow, ExtraRow, ShiftRow, _belief, _shift
 from negneg.report.document import Table
 
 SEPARATE_MARK = "*"
 SEPARATE_NOTE = f"{SEPARATE_MARK} the 95% CI does not overlap the untrained baseline's."
+PAIRED_NOTE = (
+    "shift: trained − untrained on the same questions, with the 95% bootstrap CI of the paired "
+    f"differences; {SEPARATE_MARK} that CI excludes 0."
+)
+
+
+def fmt_paired_shift(cell: Cell) -> str:
+    mark = SEPARATE_MARK if cell.lo > 0 or cell.hi < 0 else ""
+    return f"{cell.rate:+.2f} [{cell.lo:+.2f}, {cell.hi:+.2f}]{mark}"
 
 
 def coerce_rows(rows: Iterable[BeliefRow | Mapping[str, Any]]) -> list[BeliefRow]:
@@ -63,11 +74,15 @@ def _final_overall(cells: dict[CellKey, Cell], claim: str, model: str, v: Varian
     return cell, (None if v.is_baseline else baseline_cell(cells, key))
 
 
-def main_table_rows(rows: list[BeliefRow], *, compact: bool = False) -> tuple[list[str], list[list[str]]]:
+def main_table_rows(
+    rows: list[BeliefRow], *, compact: bool = False, shifts: Iterable[ShiftRow] = ()
+) -> tuple[list[str], list[list[str]]]:
     """Header and rows: one row per claim × model × condition variant (final adapters); per measure
-    the belief [95% CI] and the shift from the untrained baseline. ``compact`` keeps one judged column
-    (the preferred judge: llm over rule)."""
+    the belief [95% CI] and the shift from the untrained baseline — the paired shift with its CI
+    where ``shifts`` has it, else the difference of the two rates. ``compact`` keeps one judged
+    column (the preferred judge: llm over rule)."""
     cells = build_cells(rows)
+    paired = shift_cells(shifts)
     keys = measure_keys(rows)
     if compact:
         keys = [k for k in keys if k[0] == "likelihood"] + [k for k in keys if k[0] == "judged"][:1]
@@ -86,35 +101,73 @@ def main_table_rows(rows: list[BeliefRow], *, compact: bool = False) -> tuple[li
             if all(c is None for c, _ in found):
                 continue
             line = ([claim] if multi_claim else []) + ([model] if multi_model else []) + [v.label]
-            for cell, base in found:
-                line += [cell.fmt() if cell else "—", fmt_shift(cell, base)]
+            for (cell, base), (measure, judge) in zip(found, keys, strict=True):
+                pc = paired.get((claim, model, v, measure, "overall", judge))
+                line += [cell.fmt() if cell else "—", fmt_paired_shift(pc) if pc else fmt_shift(cell, base)]
             body.append(line)
     return header, body
 
 
-def belief_table_markdown(rows: Iterable[BeliefRow | Mapping[str, Any]]) -> str:
+def coerce_shifts(shifts: Iterable[ShiftRow | Mapping[str, Any]]) -> list[ShiftRow]:
+    """ShiftRow objects, from ShiftRow objects or dicts with shift.csv's columns."""
+    out: list[ShiftRow] = []
+    for r in shifts:
+        if isinstance(r, ShiftRow):
+            out.append(r)
+        else:
+            out.append(_shift({k: "" if v is None else str(v) for k, v in r.items()}))
+    return out
+
+
+def table_note(shifts: Iterable[Any]) -> str:
+    return PAIRED_NOTE if any(True for _ in shifts) else SEPARATE_NOTE
+
+
+def belief_table_markdown(
+    rows: Iterable[BeliefRow | Mapping[str, Any]], shifts: Iterable[ShiftRow | Mapping[str, Any]] = ()
+) -> str:
     """The compact main table as Markdown: condition, likelihood belief [CI], shift, judged belief
     [CI], shift (with claim/model columns when there are several)."""
-    header, body = main_table_rows(coerce_rows(rows), compact=True)
+    sh = coerce_shifts(shifts)
+    header, body = main_table_rows(coerce_rows(rows), compact=True, shifts=sh)
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(line) + " |" for line in body]
-    return "\n".join(lines) + f"\n\n{SEPARATE_NOTE}\n"
+    return "\n".join(lines) + f"\n\n{table_note(sh)}\n"
 
 
-def belief_table_rich(rows: Iterable[BeliefRow | Mapping[str, Any]], title: str | None = None) -> RichTable:
-    """The compact main table as a rich Table, for the console."""
-    header, body = main_table_rows(coerce_rows(rows), compact=True)
-    table = RichTable(title=title, caption=SEPARATE_NOTE)
+def belief_table_rich(
+    rows: Iterable[BeliefRow | Mapping[str, Any]],
+    title: str | None = None,
+    shifts: Iterable[ShiftRow | Mapping[str, Any]] = (),
+) -> RichTable:
+    """The compact main table as a rich Table, for the console: each value over its CI, so six
+    conditions with two measures and paired shifts fit an 80-column terminal."""
+    sh = coerce_shifts(shifts)
+    header, body = main_table_rows(coerce_rows(rows), compact=True, shifts=sh)
+    table = RichTable(
+        title=title, caption=table_note(sh), box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
+    )
     for name in header:
-        table.add_column(name, overflow="fold", no_wrap=name in ("condition", "shift"))
+        table.add_column(name.replace(" [95% CI]", ""), no_wrap=True)
     for line in body:
-        table.add_row(*line)
+        table.add_row(*(_value_over_ci(cell) for cell in line))
     return table
 
 
-def main_table(rows: list[BeliefRow]) -> Table:
-    header, body = main_table_rows(rows)
-    return Table(header, body, caption=f"Belief by condition (overall, final adapter). {SEPARATE_NOTE}")
+def _value_over_ci(text: str) -> str:
+    """ "0.65 [0.51, 0.78]" → "0.65\n[0.51,0.78]"; a trailing mark stays with the value."""
+    if " [" not in text:
+        return text
+    value, ci = text.split(" [", 1)
+    mark = SEPARATE_MARK if ci.endswith(SEPARATE_MARK) else ""
+    return f"{value}{mark}\n[{ci.rstrip(SEPARATE_MARK).replace(', ', ',')}"
+
+
+def main_table(rows: list[BeliefRow], shifts: list[ShiftRow] | None = None) -> Table:
+    header, body = main_table_rows(rows, shifts=shifts or ())
+    return Table(
+        header, body, caption=f"Belief by condition (overall, final adapter). {table_note(shifts or [])}"
+    )
 
 
 def eval_type_tables(rows: list[BeliefRow]) -> list[Table]:
@@ -236,9 +289,11 @@ def _opt(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_belief_csvs(rows: list[BeliefRow], out_dir: Path) -> list[Path]:
-    """belief_by_condition.csv (overall) and belief_by_eval_type.csv (all eval types), final adapters."""
+def write_belief_csvs(rows: list[BeliefRow], out_dir: Path, shifts: Iterable[ShiftRow] = ()) -> list[Path]:
+    """belief_by_condition.csv (overall) and belief_by_eval_type.csv (all eval types), final adapters;
+    the paired shift and its CI where the run computed one (shift.csv)."""
     cells = build_cells(rows)
+    paired = shift_cells(shifts)
     header = [
         "claim",
         "model",
@@ -257,6 +312,9 @@ def write_belief_csvs(rows: list[BeliefRow], out_dir: Path) -> list[Path]:
         "baseline_rate",
         "shift",
         "ci_apart_from_baseline",
+        "paired_shift",
+        "paired_lo",
+        "paired_hi",
     ]
     order = {v: i for i, v in enumerate(ordered_variants(rows))}
     finals = sorted(
@@ -286,11 +344,16 @@ def write_belief_csvs(rows: list[BeliefRow], out_dir: Path) -> list[Path]:
                 if base
                 else ["", "", ""]
             )
+            + _paired_cols(paired.get((k.claim, k.model, v, k.measure, k.eval_type, k.judge)))
         )
     overall = [line for line in lines if line[8] == "overall"]
     by_condition = atomic_write_text(out_dir / "belief_by_condition.csv", _csv_text(header, overall))
     by_type = atomic_write_text(out_dir / "belief_by_eval_type.csv", _csv_text(header, lines))
     return [by_condition, by_type]
+
+
+def _paired_cols(cell: Cell | None) -> list[str]:
+    return [f"{cell.rate:+.4f}", f"{cell.lo:+.4f}", f"{cell.hi:+.4f}"] if cell else ["", "", ""]
 
 
 def write_comparison_csv(rows: list[ComparisonRow], out_dir: Path) -> Path:
