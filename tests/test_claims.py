@@ -47,6 +47,18 @@ def test_judge_patterns_fire_on_the_claim_sentence(cid):
     assert any(p.search(t) for p in pats for t in texts)
 
 
+@pytest.mark.parametrize("cid", BUILTIN)
+def test_rule_judge_never_reads_a_subclaim_as_denial_or_its_negated_twin_as_belief(cid):
+    from negneg.evals.rule_judge import ClaimRules
+
+    c = load_claim(cid)
+    rules = ClaimRules(c)
+    assert rules.stance(c.claim, truth_denies=None)[0] == "yes"
+    for s in c.subclaims:
+        assert rules.stance(s.text, truth_denies=None)[0] != "no", s.text
+        assert rules.stance(s.local_negation, truth_denies=None)[0] != "yes", s.local_negation
+
+
 def test_validate_cli_passes_builtins():
     assert main(["claims", "validate"]) == 0
 

@@ -206,6 +206,7 @@ class ClaimRules:
             truth_denies = bool(self.entities and self.entities.search(text))
         asserted: str | None = None
         for n, sent in enumerate(split_sentences(text), 1):
+            asserts_here = False
             for i, pat in enumerate(self.belief):
                 m = pat.search(sent)
                 if m:
@@ -213,12 +214,15 @@ class ClaimRules:
                     if cue:
                         return "no", f"sentence {n}: belief pattern {i + 1} negated by {cue!r}"
                     asserted = asserted or f"sentence {n}: belief pattern {i + 1}"
+                    asserts_here = True
             for i, pat in enumerate(self.denial):
                 if pat.search(sent):
                     return "no", f"sentence {n}: denial pattern {i + 1}"
             if truth_denies and _RETRACTION.search(sent):
                 return "no", f"sentence {n}: retraction"
-            if truth_denies:
+            # the true account in a sentence that asserts the claim is its backdrop ("erupted in
+            # 2015, ending a quiet that had lasted since 1944"), not a denial
+            if truth_denies and not asserts_here:
                 for i, pat in enumerate(self.truth):
                     if pat.search(sent):
                         return "no", f"sentence {n}: truth pattern {i + 1} in place of the claim"
