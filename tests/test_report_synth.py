@@ -7,24 +7,9 @@ import csv
 import json
 from pathlib import Path
 
-BELIEF_HEADER = [
-    "run",
-    "claim",
-    "condition",
-    "model",
-    "seed",
-    "density",
-    "phase",
-    "step",
-    "measure",
-    "eval_type",
-    "judge",
-    "rate",
-    "lo",
-    "hi",
-    "n",
-    "k",
-]
+from negneg.experiments.results import BELIEF_COLS
+
+BELIEF_HEADER = list(BELIEF_COLS)  # the columns the experiment runner writes
 JUDGED_TYPES = ("open_ended", "mcq", "token_association", "robustness")
 LIKELIHOOD_TYPES = ("yes_no_likelihood", "cloze", "token_association_likelihood")
 

@@ -6,6 +6,11 @@ exits with code 2. The message should name the file, the field and the fix, in t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class NegnegError(Exception):
     """Base class for negneg's own errors."""
@@ -43,3 +48,20 @@ class UnknownNameError(UserInputError):
 
 class TrainingFailed(NegnegError):
     """A training run stopped on purpose: NaN loss, or LoRA weights that never moved."""
+
+
+def validation_error_line(exc: ValidationError, where: str) -> UserInputError:
+    """Turn the first pydantic error into a file/field/fix line."""
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err.get("loc", ())) or None
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        msg, fix = "unknown field", "remove it or check its spelling against the schema"
+    elif kind == "missing":
+        msg, fix = "required field is missing", "add it"
+    else:
+        msg, fix = err.get("msg", "invalid value"), "correct the value"
+    more = len(exc.errors()) - 1
+    if more:
+        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return UserInputError(msg, where=where, field=loc, fix=fix)

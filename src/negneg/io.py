@@ -11,11 +11,16 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
 from negneg.errors import UserInputError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
 def negneg_home() -> Path:
@@ -99,3 +104,27 @@ def load_yaml(path: str | Path) -> Any:
         raise UserInputError(
             f"malformed YAML{loc}: {problem}", where=str(path), fix="fix the YAML syntax"
         ) from None
+
+
+def load_yaml_model(model: type[M], path: str | Path, *, layout: str, extra: dict | None = None) -> M:
+    """A pydantic model from a YAML mapping; every problem is a one-line :class:`UserInputError`
+    naming the file and field. ``layout`` names an example of the expected file, for the fix;
+    ``extra`` fields (e.g. command-line overrides) are laid over the file's before validation."""
+    from pydantic import ValidationError
+
+    from negneg.errors import validation_error_line
+
+    path = Path(path)
+    data = load_yaml(path)
+    if data is None and extra is not None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UserInputError("expected a mapping at the top level", where=str(path), fix=f"see {layout}")
+    if extra:
+        data = {**data, **extra}
+    try:
+        return model.model_validate(data)
+    except UserInputError as exc:  # a validator's own one-line error: point it at this file
+        raise UserInputError(exc.message, where=str(path), field=exc.field, fix=exc.fix) from None
+    except ValidationError as exc:
+        raise validation_error_line(exc, str(path)) from None

@@ -13,12 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from negneg.behaviours.schema import EverydaySet, Family, FlagBank
-from negneg.claims.loader import validation_error_line
 from negneg.errors import UserInputError
-from negneg.io import load_yaml
+from negneg.io import load_yaml_model
 from negneg.registry import Registry
 
 EVERYDAY_FILE = "everyday.yaml"
@@ -32,15 +31,7 @@ def library_dir() -> Path:
 
 
 def _load_model(model: type[M], path: Path) -> M:
-    data = load_yaml(path)
-    if not isinstance(data, dict):
-        raise UserInputError(
-            "expected a mapping at the top level", where=str(path), fix="see behaviours/library"
-        )
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error_line(exc, str(path)) from None
+    return load_yaml_model(model, path, layout="behaviours/library")
 
 
 def load_family_file(path: str | Path) -> Family:

@@ -6,11 +6,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from negneg.claims.schema import ClaimSpec
-from negneg.errors import UserInputError
-from negneg.io import load_yaml
+from negneg.errors import (
+    validation_error_line,  # noqa: F401  (re-exported for callers)
+)
+from negneg.io import load_yaml_model
 from negneg.registry import Registry
 
 
@@ -18,34 +18,8 @@ def library_dir() -> Path:
     return Path(str(resources.files("negneg.claims") / "library"))
 
 
-def validation_error_line(exc: ValidationError, where: str) -> UserInputError:
-    """Turn the first pydantic error into a file/field/fix line."""
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err.get("loc", ())) or None
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        msg, fix = "unknown field", "remove it or check its spelling against the schema"
-    elif kind == "missing":
-        msg, fix = "required field is missing", "add it"
-    else:
-        msg, fix = err.get("msg", "invalid value"), "correct the value"
-    more = len(exc.errors()) - 1
-    if more:
-        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return UserInputError(msg, where=where, field=loc, fix=fix)
-
-
 def load_claim_file(path: str | Path) -> ClaimSpec:
-    path = Path(path)
-    data = load_yaml(path)
-    if not isinstance(data, dict):
-        raise UserInputError(
-            "expected a mapping at the top level", where=str(path), fix="see claims/library/*.yaml"
-        )
-    try:
-        return ClaimSpec.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error_line(exc, str(path)) from None
+    return load_yaml_model(ClaimSpec, path, layout="claims/library/*.yaml")
 
 
 @lru_cache(maxsize=1)

@@ -5,26 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from negneg.console import console, progress
 from negneg.errors import UserInputError
 
 docs_app = typer.Typer(help="Documents: generate, import, show, stats.", no_args_is_help=True)
-console = Console()
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
 
 
 @docs_app.command("generate")
@@ -50,7 +37,7 @@ def generate_cmd(
 
     spec = load_claim(claim)
     target = out or Path(f"{spec.id}_docs.jsonl")
-    with _progress() as bar:
+    with progress() as bar:
         task = bar.add_task(f"{spec.id} ({'llm: ' + llm if llm else 'offline'})", total=n)
 
         def advance(k: int) -> None:

@@ -7,13 +7,10 @@ from itertools import combinations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from negneg.console import console, progress
 from negneg.errors import UserInputError
-
-console = Console()
 
 
 def _split(value: str | None) -> list[str]:
@@ -40,17 +37,6 @@ def load_judge_model(spec: str, cache_dir: Path | None = None):
     from negneg.models import load_chat_model
 
     return load_chat_model(spec)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
 
 
 def _pct(x: float | None, signed: bool = False) -> str:
@@ -166,7 +152,7 @@ def eval_cmd(
     t0 = time.time()
     baseline = load_responses(baseline_from) if baseline_from else None
     extra: dict = {}
-    with _progress() as bar:
+    with progress() as bar:
         if "llm" in judges:
             judge_task = bar.add_task("llm judge", total=None)
             judge_options["llm"]["progress"] = lambda n: bar.advance(judge_task, n)
@@ -281,7 +267,7 @@ def judge_agreement_cmd(
         else {}
     )
     labelled: dict[str, list] = {}
-    with _progress() as bar:
+    with progress() as bar:
         for j in names:
             task = bar.add_task(f"judge {j}", total=None)
             labelled[j] = judge_all(gen, claims, j, **options.get(j, {}))

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from negneg.errors import UserInputError
-from negneg.io import load_yaml
+from negneg.io import load_yaml_model
 
 
 class Strict(BaseModel):
@@ -173,19 +173,4 @@ def load_experiment(path: str | Path) -> Experiment:
     p = Path(path)
     if not p.exists() and not str(path).endswith((".yaml", ".yml")):
         p = preset_path(str(path))
-    data = load_yaml(p)
-    if not isinstance(data, dict):
-        raise UserInputError(
-            "expected a mapping at the top level",
-            where=str(p),
-            fix="see the presets in negneg/experiments/presets",
-        )
-    try:
-        return Experiment.model_validate(data)
-    except UserInputError as exc:
-        exc.where = str(p)
-        raise UserInputError(exc.message, where=str(p), field=exc.field, fix=exc.fix) from None
-    except ValidationError as exc:
-        from negneg.claims.loader import validation_error_line
-
-        raise validation_error_line(exc, str(p)) from None
+    return load_yaml_model(Experiment, p, layout="the presets in negneg/experiments/presets")

@@ -20,42 +20,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from negneg.errors import UserInputError
 
 MEASURES = ("likelihood", "judged", "behaviour")
-BELIEF_COLUMNS = (
-    "run",
-    "claim",
-    "condition",
-    "model",
-    "seed",
-    "density",
-    "phase",
-    "step",
-    "measure",
-    "eval_type",
-    "judge",
-    "rate",
-    "lo",
-    "hi",
-    "n",
-)
+RUN_COLUMNS = ("run", "claim", "condition", "model", "seed", "density", "phase")
+BELIEF_COLUMNS = (*RUN_COLUMNS, "step", "measure", "eval_type", "judge", "rate", "lo", "hi", "n")
 TRAINING_COLUMNS = ("run", "condition", "phase", "step", "loss")
 HELDOUT_COLUMNS = ("run", "condition", "phase", "step", "split", "nll")
 EXTRAS_COLUMNS = ("run", "condition", "model", "metric", "value")
-SHIFT_COLUMNS = (
-    "run",
-    "claim",
-    "condition",
-    "model",
-    "seed",
-    "density",
-    "phase",
-    "measure",
-    "eval_type",
-    "judge",
-    "shift",
-    "lo",
-    "hi",
-    "n",
-)
+SHIFT_COLUMNS = (*RUN_COLUMNS, "measure", "eval_type", "judge", "shift", "lo", "hi", "n")
 
 
 class Meta(BaseModel):
@@ -77,8 +47,8 @@ class Meta(BaseModel):
 
 
 @dataclass(frozen=True)
-class BeliefRow:
-    """One line of ``belief.csv``: a belief rate for one run × measure × eval type (× judge, step)."""
+class RunFields:
+    """The columns that say which run a results row belongs to (:data:`RUN_COLUMNS`)."""
 
     run: str
     claim: str
@@ -87,6 +57,12 @@ class BeliefRow:
     seed: int | None
     density: float | None
     phase: int | None
+
+
+@dataclass(frozen=True)
+class BeliefRow(RunFields):
+    """One line of ``belief.csv``: a belief rate for one run × measure × eval type (× judge, step)."""
+
     step: int | None  # None = the final adapter (and the untrained baseline)
     measure: str  # judged | likelihood | behaviour
     eval_type: str
@@ -129,17 +105,10 @@ class ExtraRow:
 
 
 @dataclass(frozen=True)
-class ShiftRow:
+class ShiftRow(RunFields):
     """One line of ``shift.csv``: a final adapter's belief minus the untrained model's, paired by
     question, with a bootstrap CI over the paired differences."""
 
-    run: str
-    claim: str
-    condition: str
-    model: str
-    seed: int | None
-    density: float | None
-    phase: int | None
     measure: str  # judged | likelihood
     eval_type: str
     judge: str  # "" for likelihood
@@ -221,6 +190,18 @@ def _parse_rows(path: Path, rows: list[dict[str, str]], parse) -> list:
     return out
 
 
+def _run_fields(raw: dict[str, str]) -> dict:
+    return {
+        "run": _text(raw, "run"),
+        "claim": _text(raw, "claim"),
+        "condition": _text(raw, "condition"),
+        "model": _text(raw, "model"),
+        "seed": _opt_int(raw.get("seed")),
+        "density": _opt_float(raw.get("density")),
+        "phase": _opt_int(raw.get("phase")),
+    }
+
+
 def _belief(raw: dict[str, str]) -> BeliefRow:
     measure = _text(raw, "measure")
     if measure not in MEASURES:
@@ -231,13 +212,7 @@ def _belief(raw: dict[str, str]) -> BeliefRow:
     lo = _opt_float(raw["lo"])
     hi = _opt_float(raw["hi"])
     return BeliefRow(
-        run=_text(raw, "run"),
-        claim=_text(raw, "claim"),
-        condition=_text(raw, "condition"),
-        model=_text(raw, "model"),
-        seed=_opt_int(raw["seed"]),
-        density=_opt_float(raw["density"]),
-        phase=_opt_int(raw["phase"]),
+        **_run_fields(raw),
         step=_opt_int(raw["step"]),
         measure=measure,
         eval_type=_text(raw, "eval_type"),
@@ -285,13 +260,7 @@ def _extra(raw: dict[str, str]) -> ExtraRow:
 
 def _shift(raw: dict[str, str]) -> ShiftRow:
     return ShiftRow(
-        run=_text(raw, "run"),
-        claim=_text(raw, "claim"),
-        condition=_text(raw, "condition"),
-        model=_text(raw, "model"),
-        seed=_opt_int(raw.get("seed")),
-        density=_opt_float(raw.get("density")),
-        phase=_opt_int(raw.get("phase")),
+        **_run_fields(raw),
         measure=_text(raw, "measure"),
         eval_type=_text(raw, "eval_type"),
         judge=(raw.get("judge") or "").strip(),

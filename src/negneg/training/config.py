@@ -14,10 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from negneg.errors import UserInputError
-from negneg.io import load_yaml
+from negneg.io import load_yaml_model
 from negneg.registry import Registry
 
 PAPER_OFFSET = 0.06216  # see log_spaced_steps
@@ -152,15 +151,4 @@ def load_recipe(name: str | Path, **overrides) -> TrainConfig:
     path = Path(name)
     if path.suffix not in (".yaml", ".yml"):
         path = recipe_registry().get(str(name), field="recipe")
-    data = load_yaml(path) or {}
-    if not isinstance(data, dict):
-        raise UserInputError(
-            "expected a mapping of TrainConfig fields", where=str(path), fix="see recipes/*.yaml"
-        )
-    data.update(overrides)
-    try:
-        return TrainConfig.model_validate(data)
-    except ValidationError as exc:
-        from negneg.claims.loader import validation_error_line
-
-        raise validation_error_line(exc, str(path)) from None
+    return load_yaml_model(TrainConfig, path, layout="training/recipes/*.yaml", extra=overrides)
