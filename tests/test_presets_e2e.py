@@ -99,3 +99,25 @@ def test_dose_response_preset_sweeps_density_beside_one_positive_arm(tmp_path):
     assert (report / "dose_response.png").exists() and (report / "training_dynamics.png").exists()
     shifts = _rows(tmp_path, "shift.csv")
     assert {(r["condition"], r["density"]) for r in shifts} == finals - {("baseline", "")}
+
+
+def test_icl_control_preset_with_the_llm_judge(tmp_path):
+    """The in-context arm hands the LLM judge its judge model (a stage-level wiring check)."""
+    exp = _tiny(
+        "icl-control",
+        corpus={"source": "generated", "n_documents": 4},
+        recipe_overrides={"max_steps": 2, "checkpoints": 1},
+        icl={"condition": "negated", "ks": [1], "seeds": [0]},
+        eval={
+            "probes": ["generative"],
+            "categories": ["mcq"],
+            "samples": 1,
+            "max_new_tokens": 4,
+            "judges": ["rule", "llm"],
+            "judge_model": "tiny-random",
+        },
+        mix={"background_ratio": 0.25, "chat_ratio": 0.25, "max_length": 64, "window": "split"},
+    )
+    run_experiment(exp, tmp_path, report=False)
+    icl = [r for r in _rows(tmp_path, "belief.csv") if r["condition"] == "icl"]
+    assert {r["judge"] for r in icl} == {"rule", "llm"} and {r["k"] for r in icl} >= {"1"}

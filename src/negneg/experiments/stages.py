@@ -471,6 +471,11 @@ def _icl(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
         samples=cfg["samples"],
         max_new_tokens=cfg["max_new_tokens"],
         judges=cfg["judges"],
+        judge_options=(
+            {"llm": {"model": _chat_model_from_spec(ctx, cfg.get("judge_model") or cfg["model"])}}
+            if "llm" in cfg["judges"]
+            else None
+        ),
     )
     atomic_write_jsonl(out / "responses.jsonl", (r.model_dump() for r in responses))
     by_k: dict[str, list[Response]] = {}
