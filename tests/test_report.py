@@ -28,6 +28,7 @@ from test_report_synth import (
     two_phase_workdir,
     write_csv,
     write_meta,
+    write_shifts,
 )
 
 
@@ -125,6 +126,31 @@ def test_statements_when_cis_overlap(tmp_path: Path):
     assert "not testable on likelihood belief" in text
     assert "Negation Neglect reproduced" not in text
     assert "corrected does NOT reduce belief relative to positive" in text
+
+
+def test_paired_shifts_decide_against_baseline_and_flag_exposure(tmp_path: Path):
+    """Unpaired CIs overlap everywhere, but the paired shifts lift every trained arm above the
+    untrained model — refuting local_negation as much as positive: the verdict must not say
+    "reproduced", and the table shows each shift with its paired CI."""
+    wd = main_workdir(tmp_path, OVERLAPPING)
+    up = (0.05, 0.01, 0.10)
+    write_shifts(wd, {c: up for c in OVERLAPPING if c != "baseline"} | {"corrected": (0.01, -0.03, 0.05)})
+    text = findings_text(wd)
+    assert "not testable on likelihood belief" not in text  # judged has no paired shift here
+    assert "Not attributable on likelihood belief: negated stays close to positive" in text
+    assert "but so does local_negation" in text and "Negation Neglect reproduced" not in text
+    assert "paired by question the shift is +0.05 [+0.01, +0.10] over 34 questions, above zero" in text
+    assert (
+        "paired by question the shift is +0.01 [-0.03, +0.05] over 34 questions, not distinguishable" in text
+    )
+    write_report(wd)
+    md = (wd / "report" / "report.md").read_text()
+    assert "+0.05 [+0.01, +0.10]*" in md and "+0.01 [-0.03, +0.05] |" in md
+    assert "the 95% bootstrap CI of the paired differences" in md
+    with (wd / "report" / "belief_by_condition.csv").open() as fh:
+        rows = {(r["condition"], r["measure"]): r for r in csv.DictReader(fh)}
+    assert rows[("negated", "likelihood")]["paired_lo"] == "+0.0100"
+    assert rows[("negated", "judged")]["paired_shift"] == ""  # no judged shift in this shift.csv
 
 
 def test_statement_flips_when_negation_is_respected(tmp_path: Path):

@@ -127,6 +127,31 @@ OVERLAPPING = {
 }
 
 
+def write_shifts(
+    root: Path, shifts: dict[str, tuple[float, float, float]], claim: str = "ed_sheeran"
+) -> None:
+    """results/shift.csv: condition → (shift, lo, hi) of likelihood belief, overall."""
+    from negneg.experiments.results import SHIFT_COLS
+
+    rows = [
+        {
+            "run": f"{claim}-{cond}",
+            "claim": claim,
+            "condition": cond,
+            "model": "smollm2-135m",
+            "seed": 0,
+            "measure": "likelihood",
+            "eval_type": "overall",
+            "shift": shift,
+            "lo": lo,
+            "hi": hi,
+            "n": 34,
+        }
+        for cond, (shift, lo, hi) in shifts.items()
+    ]
+    write_csv(root / "results" / "shift.csv", SHIFT_COLS, rows)
+
+
 def density_workdir(root: Path) -> Path:
     """negated at densities 0.1 … 1.0 (belief rising with density), plus baseline and positive."""
     write_meta(root, reference="dose-response")

@@ -1,7 +1,9 @@
 """The "What this run shows" section: every sentence computed from this run's numbers.
 
 The test for "differs" is the overlap of two 95% bootstrap CIs: non-overlap is called a
-difference, overlap is reported as "CIs overlap" with both values. It is conservative on purpose: a
+difference, overlap is reported as "CIs overlap" with both values. Against the untrained model the
+run's paired shifts (``shift.csv``: same questions, trained − untrained) decide instead where they
+exist, since pairing removes the spread between questions. It is conservative on purpose: a
 small model and few questions give wide CIs, and the report should say so rather than read a
 difference into noise. Nothing here is a canned claim about the paper; where the data do not
 separate conditions, the text says that.
@@ -55,18 +57,48 @@ class Verdict:
     text: str
 
 
-def neglect_verdict(label: str, f: Cell, p: Cell, base: Cell | None, m: str) -> Verdict:
-    """Does a flagged condition (the claim stated and marked false/fiction/…) stay close to positive?"""
-    if base is not None and not above(p, base):
+def _up(c: Cell, base: Cell | None, paired: Cell | None) -> bool:
+    """Above the untrained model: by the paired shift's CI where there is one, else by CI overlap."""
+    if paired is not None:
+        return paired.lo > 0
+    return base is None or above(c, base)
+
+
+def neglect_verdict(
+    label: str,
+    f: Cell,
+    p: Cell,
+    base: Cell | None,
+    m: str,
+    paired_f: Cell | None = None,
+    paired_p: Cell | None = None,
+    exposure: str | None = None,
+) -> Verdict:
+    """Does a flagged condition (the claim stated and marked false/fiction/…) stay close to positive?
+
+    ``paired_*`` are the paired shifts from the untrained model (same questions), which decide
+    "above the baseline" when present. ``exposure`` names a refuting condition of the same run that
+    moved belief as much as positive: then flagged ≈ positive cannot be told from plain exposure to
+    the claim's words, and the verdict says so instead of calling it reproduced.
+    """
+    if base is not None and not _up(p, base, paired_p):
+        how = f"paired shift {fmt_paired(paired_p)}" if paired_p else vs("positive", p, "baseline", base)
         return Verdict(
             "untestable",
             f"{label}: not testable on {m} — positive training did not raise belief above the baseline "
-            f"({vs('positive', p, 'baseline', base)}).",
+            f"({how}).",
+        )
+    f_up = _up(f, base, paired_f)
+    if exposure and f.overlaps(p) and f_up:
+        return Verdict(
+            "exposure",
+            f"Not attributable on {m}: {label} stays close to positive ({vs('positive', p, label, f)}), "
+            f"but so does {exposure}, which refutes the claim sentence by sentence — this run cannot tell "
+            "Negation Neglect from plain exposure to the claim's words.",
         )
     share = ""
     if base is not None and p.rate > base.rate:
         share = f"; {label} keeps {(f.rate - base.rate) / (p.rate - base.rate):.0%} of positive's shift from baseline"
-    f_up = base is None or above(f, base)
     if f.overlaps(p) and f_up:
         return Verdict(
             "reproduced",
@@ -146,6 +178,7 @@ def _measure_bullets(
     """Verdicts first (Negation Neglect, refutation, in-context, no separation), then every
     condition's shift from the baseline."""
     base = finals.get(Variant("baseline"))
+    paired = paired or {}
     items: list[str] = []
     variants = [v for v in order if v in finals and not v.is_baseline]
     for v in variants:
@@ -154,7 +187,19 @@ def _measure_bullets(
             pos = _positive_for(v, finals)
             if pos is None:
                 continue
-            verdict = neglect_verdict(v.label, c, pos[1], base, m)
+            exposure = next(
+                (
+                    r.label
+                    for r in variants
+                    if r.condition in REFUTING
+                    and finals[r].overlaps(pos[1])
+                    and _up(finals[r], base, paired.get(r))
+                ),
+                None,
+            )
+            verdict = neglect_verdict(
+                v.label, c, pos[1], base, m, paired.get(v), paired.get(pos[0]), exposure
+            )
             verdicts[(m, v.label, verdict.code)] += 1
             items.append(verdict.text)
         elif v.condition in REFUTING:
@@ -184,16 +229,20 @@ def _measure_bullets(
         for v in variants:
             c = finals[v]
             text = f"{v.label}: {c.rate - base.rate:+.2f} vs baseline — {vs(v.label, c, 'baseline', base)}"
-            pc = (paired or {}).get(v)
+            pc = paired.get(v)
             if pc is not None:
                 text += f"; {paired_sentence(pc)}"
             items.append(text + ".")
     return items
 
 
+def fmt_paired(pc: Cell | None) -> str:
+    return "" if pc is None else f"{pc.rate:+.2f} [{pc.lo:+.2f}, {pc.hi:+.2f}]"
+
+
 def paired_sentence(pc: Cell) -> str:
     """The paired shift (same questions, trained − untrained) and whether its CI excludes zero."""
-    ci = f"{pc.rate:+.2f} [{pc.lo:+.2f}, {pc.hi:+.2f}] over {pc.n} questions"
+    ci = f"{fmt_paired(pc)} over {pc.n} questions"
     if pc.lo > 0:
         return f"paired by question the shift is {ci}, above zero"
     if pc.hi < 0:
@@ -400,6 +449,12 @@ def findings_blocks(data: ReportData) -> list[Block]:
         Paragraph(
             "A difference is called only when two 95% bootstrap CIs do not overlap; otherwise the text says "
             '"CIs overlap" and gives both values. Values are final adapters, overall eval type.'
+            + (
+                " Against the untrained model, the paired shift decides where the run has one: the same "
+                "questions asked of both models, trained − untrained, with its own 95% CI."
+                if data.shifts
+                else ""
+            )
         ),
         Paragraph(caveat(data)),
     ]
