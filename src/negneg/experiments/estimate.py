@@ -90,18 +90,19 @@ def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -
         else:  # eval / icl
             claim = load_claim(stage.config["claim"])
             q = claim.questions
-            n_targets = 1
+            n_checkpoints = 0
             if stage.config.get("checkpoint") == "all":
-                n_targets = (
+                n_checkpoints = (
                     recipe.checkpoints if isinstance(recipe.checkpoints, int) else len(recipe.checkpoints)
-                ) + 1
-            sec = 0.0
-            if "likelihood" in exp.eval.probes:
-                sec += (len(q.mcq) * 2 + len(q.cloze) * 2 + len(q.token_association) * 2) / score
-            if "generative" in exp.eval.probes:
-                n_q = len(q.open_ended) + len(q.mcq) + len(q.token_association) + len(q.robustness)
-                sec += n_q * exp.eval.samples * exp.eval.max_new_tokens / gen
-            sec *= n_targets
+                )
+            lik = (len(q.mcq) * 2 + len(q.cloze) * 2 + len(q.token_association) * 2) / score
+            n_q = len(q.open_ended) + len(q.mcq) + len(q.token_association) + len(q.robustness)
+            gen_s = n_q * exp.eval.samples * exp.eval.max_new_tokens / gen
+
+            # the final adapter gets every probe; saved checkpoints only checkpoint_probes
+            final, ckpt = exp.eval.probes, exp.eval.checkpoint_probes or exp.eval.probes
+            sec = ("likelihood" in final) * lik + ("generative" in final) * gen_s
+            sec += n_checkpoints * (("likelihood" in ckpt) * lik + ("generative" in ckpt) * gen_s)
             if stage.kind == "icl" and exp.icl:
                 sec *= len(exp.icl.ks) * len(exp.icl.seeds) * 3
         out[stage.kind] = out.get(stage.kind, 0.0) + sec
