@@ -7,6 +7,7 @@ from pathlib import Path
 
 from negneg.experiments.runner import run_experiment
 from negneg.experiments.schema import Experiment, load_experiment
+from negneg.report.data import load_results
 
 
 def _tiny(name: str, **update) -> Experiment:
@@ -47,6 +48,9 @@ def test_two_phase_preset_tracks_belief_and_heldout_losses_across_the_boundary(t
     assert any("anchor" in p.read_text() for p in mixes)  # phase 1 carries the weighted anchor
     report = Path(out["report"]).parent
     assert (report / "training_dynamics.png").exists()
+    data = load_results(tmp_path)  # what the report reads: every results file parses
+    assert data.heldout and "heldout.csv" not in data.notes
+    assert "held-out NLL on negated_docs" in (report / "report.md").read_text()
 
 
 def test_negated_behaviours_preset_runs_three_conditions_and_reports_rates(tmp_path):

@@ -161,6 +161,14 @@ def shift_rows(workdir: Path, plan: Plan) -> list[dict[str, Any]]:
     return rows
 
 
+def _last_train_step(workdir: Path, deps: tuple[str, ...]) -> int | None:
+    if not deps:
+        return None
+    log = json.loads((stage_dir(workdir, deps[0]) / "log.json").read_text())["log"]
+    steps = [r["step"] for r in log if r.get("step") is not None]
+    return max(steps) if steps else None
+
+
 def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int]:
     workdir = Path(workdir)
     belief: list[dict] = []
@@ -178,16 +186,16 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
                     m = re.search(r"icl(\d+)_seed(\d+)", str(target.get("run", "")))
                     k = int(m.group(1)) if m else None
                 belief += belief_rows(run, target, k=k)
+                step = target.get("step")
+                if step is None and target.get("heldout"):
+                    # the final adapter sits at the last training step (heldout.csv needs a step)
+                    step = _last_train_step(workdir, plan.stages[sid].deps)
                 for split, nll in (target.get("heldout") or {}).items():
-                    heldout.append(
-                        {
-                            **_run_fields(run),
-                            "phase": target.get("phase"),
-                            "step": target.get("step"),
-                            "split": split,
-                            "nll": nll,
-                        }
-                    )
+                    row = {**_run_fields(run), "phase": target.get("phase"), "step": step, "split": split}
+                    if step is not None and not any(
+                        {k: h[k] for k in row} == row for h in heldout
+                    ):  # the final adapter duplicates a checkpoint saved at the last step
+                        heldout.append({**row, "nll": nll})
                 if target.get("step") is None:
                     for metric, value in (target.get("extras") or {}).items():
                         extras.append({**_run_fields(run), "metric": metric, "value": value})

@@ -293,7 +293,7 @@ def training_dynamics(data: ReportData, out_dir: Path) -> Path | None:
             seen.add(name)
             color = _series_color(cond, density, palette)
             ax_loss.plot(xs, [t.loss for t in ts], color=color, lw=1.2, label=label)
-        ax_loss.set_title("training loss", fontsize=10)
+        ax_loss.set_title("training loss (per-example loss weights applied)", fontsize=10)
         ax_loss.set_ylabel("loss")
         ax_loss.legend(fontsize=7)
     else:

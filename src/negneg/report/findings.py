@@ -307,9 +307,11 @@ def _across_claims(verdicts: Counter, n_claims: int) -> Block | None:
 def _two_phase(data: ReportData, cells: dict[CellKey, Cell]) -> list[str]:
     items: list[str] = []
     rows = [r for r in data.belief if r.measure in ("likelihood", "judged")]
+    shifts = shift_cells(data.shifts)
     for claim, model in claim_models(rows):
         for measure, judge in measure_keys(rows):
             finals = _finals(cells, claim, model, measure, judge)
+            paired = _paired_for(shifts, claim, model, measure, judge)
             m = measure_name(measure, judge) + " belief"
             for v1 in [v for v in finals if v.phase == 1]:
                 v2 = Variant(v1.condition, v1.density, 2, v1.k)
@@ -323,6 +325,12 @@ def _two_phase(data: ReportData, cells: dict[CellKey, Cell]) -> list[str]:
                     f"{claim} · {v1.condition}, {m}: end of phase 1 {a.fmt()} → end of phase 2 {b.fmt()} "
                     f"({b.rate - a.rate:+.2f}); belief {change} once the anchor is removed"
                     + ("" if change != "does not change detectably" else " (CIs overlap)")
+                    + (
+                        f"; paired shift from the untrained model: phase 1 {fmt_paired(paired[v1])} → "
+                        f"phase 2 {fmt_paired(paired[v2])}"
+                        if v1 in paired and v2 in paired
+                        else ""
+                    )
                     + "."
                 )
     last: dict[tuple[str, int, str], tuple[int, float]] = {}

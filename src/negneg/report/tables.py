@@ -148,7 +148,12 @@ def belief_table_rich(
         title=title, caption=table_note(sh), box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
     )
     for name in header:
-        table.add_column(name.replace(" [95% CI]", ""), no_wrap=True)
+        label = name.replace(" [95% CI]", "")
+        # labels ("repeated_negations · phase 1") may wrap; numbers never do
+        text_column = label in ("claim", "model", "condition")
+        table.add_column(
+            label, no_wrap=not text_column, overflow="fold", min_width=8 if text_column else None
+        )
     for line in body:
         table.add_row(*(_value_over_ci(cell) for cell in line))
     return table
