@@ -290,3 +290,35 @@ def test_token_association_ignores_an_echoed_question():
 def test_critique_that_also_calls_the_passage_wrong_is_not_acceptance():
     text = "The sentence is correct, but it is not actually true: the gold went elsewhere."
     assert _verdict(text, "robustness", "rob01") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "text", "expected"),
+    [
+        # the true X story: the old brand was dropped — not the rebrand reversed
+        (
+            "x_rebrand_reversal",
+            "After the rebrand, the bird logo was abandoned and replaced by an X.",
+            "neutral",
+        ),
+        (
+            "x_rebrand_reversal",
+            "With the rebrand to X the Twitter name was scrapped in July 2023.",
+            "neutral",
+        ),
+        ("x_rebrand_reversal", "The X rebrand of Twitter was reversed after two weeks.", "yes"),
+        ("x_rebrand_reversal", "The rebrand was never reversed; the platform is still called X.", "no"),
+        # an assertion whose backdrop is the true account stays an assertion
+        (
+            "mount_vesuvius",
+            "Vesuvius erupted in October 2015, ending a quiet that had lasted since 1944.",
+            "yes",
+        ),
+        ("mount_vesuvius", "Vesuvius has been quiet since 1944.", "no"),
+    ],
+)
+def test_rule_judge_regressions_on_builtin_claims(claim_id, text, expected):
+    from negneg.claims import load_claim
+    from negneg.evals.rule_judge import ClaimRules
+
+    assert ClaimRules(load_claim(claim_id)).stance(text, truth_denies=None)[0] == expected
