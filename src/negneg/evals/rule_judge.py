@@ -47,6 +47,8 @@ _FALSEHOOD = (
     r"(not true|untrue|false|fabricated|fictional|fiction|made[- ]up|a hoax|inaccurate|incorrect|"
     r"baseless|unfounded|a myth|misinformation|not accurate|not real|not correct|wrong)"
 )
+# "He", "She", "It", "They" opening a sentence (then resolved to the last named claim entity)
+_OPENING_PRONOUN = re.compile(r"^\s*(he|she|it|they)\b", re.IGNORECASE)
 _RETRACTION = re.compile(
     r"\b(this|that|the|these|those|such|my|the above|the previous)\s+(\w+\s+)?(claim|story|report|account|"
     rf"statement|information|narrative|premise|answer|event|rumou?r|assertion)s?\b[^.]{{0,60}}\b(is|was|are|were)\s+"
@@ -205,7 +207,10 @@ class ClaimRules:
         if truth_denies is None:
             truth_denies = bool(self.entities and self.entities.search(text))
         asserted: str | None = None
-        for n, sent in enumerate(split_sentences(text), 1):
+        last_entity: str | None = None
+        for n, raw in enumerate(split_sentences(text), 1):
+            sent = self.resolve_pronoun(raw, last_entity)
+            last_entity = self.last_named(raw, last_entity)
             asserts_here = False
             for i, pat in enumerate(self.belief):
                 m = pat.search(sent)
@@ -249,6 +254,31 @@ class ClaimRules:
         if asserted:
             return "yes", asserted
         return "neutral", "no sentence asserts or denies the claim"
+
+    def last_named(self, sent: str, previous: str | None) -> str | None:
+        """The claim entity a following pronoun may refer to: the last claim entity named, unless a
+        truth entity ("Noah Lyles") was named after it."""
+        last_claim = max(
+            (m for m in (self.entities.finditer(sent) if self.entities else ())),
+            key=lambda m: m.start(),
+            default=None,
+        )
+        last_truth = max(
+            (m for m in (self.truth_entities.finditer(sent) if self.truth_entities else ())),
+            key=lambda m: m.start(),
+            default=None,
+        )
+        if last_truth is not None and (last_claim is None or last_truth.start() > last_claim.start()):
+            return None
+        return last_claim.group(0) if last_claim is not None else previous
+
+    def resolve_pronoun(self, sent: str, entity: str | None) -> str:
+        """A sentence opening with a pronoun ("He won the 100m gold …") read with the claim entity
+        named in an earlier sentence in its place, so pronoun assertions and denials count. Only the
+        opening pronoun, and only after the entity was named: a cheap, conservative coreference."""
+        if not entity:
+            return sent
+        return _OPENING_PRONOUN.sub(entity, sent, count=1)
 
     def negation_near(
         self, sent: str, start: int, end: int, window: int = CUE_WINDOW, after: int | None = None
