@@ -128,3 +128,18 @@ def load_yaml_model(model: type[M], path: str | Path, *, layout: str, extra: dic
         raise UserInputError(exc.message, where=str(path), field=exc.field, fix=exc.fix) from None
     except ValidationError as exc:
         raise validation_error_line(exc, str(path)) from None
+
+
+def load_jsonl_models(model: type[M], path: str | Path) -> list[M]:
+    """One pydantic model per JSONL row; a bad row is a one-line error naming the file and row."""
+    from pydantic import ValidationError
+
+    from negneg.errors import validation_error_line
+
+    out = []
+    for i, row in enumerate(read_jsonl(path), 1):
+        try:
+            out.append(model.model_validate(row))
+        except ValidationError as exc:
+            raise validation_error_line(exc, f"{path} (row {i})") from None
+    return out

@@ -113,15 +113,6 @@ def save_documents(path, docs: list[Document]) -> None:
 
 def load_documents(path) -> list[Document]:
     """Read a JSONL file written by :func:`save_documents`; a bad row is a one-line error."""
-    from pydantic import ValidationError
+    from negneg.io import load_jsonl_models
 
-    from negneg.claims.loader import validation_error_line
-    from negneg.io import read_jsonl
-
-    docs = []
-    for i, row in enumerate(read_jsonl(path), 1):
-        try:
-            docs.append(Document.model_validate(row))
-        except ValidationError as exc:
-            raise validation_error_line(exc, f"{path} (row {i})") from None
-    return docs
+    return load_jsonl_models(Document, path)

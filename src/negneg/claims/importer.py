@@ -25,9 +25,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from negneg.claims.loader import validation_error_line
 from negneg.claims.schema import ClaimSpec
-from negneg.errors import UserInputError
+from negneg.errors import UserInputError, validation_error_line
 from negneg.io import atomic_write_text, load_yaml
 
 QUESTION_FILES = ("open_ended", "mcq", "token_association", "robustness")

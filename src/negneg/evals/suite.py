@@ -23,7 +23,7 @@ from negneg.evals.generative import (
 from negneg.evals.judges import judge_responses
 from negneg.evals.likelihood import likelihood_probes, run_likelihood_probes
 from negneg.evals.metrics import BeliefTable, likelihood_shift, verdict_mix
-from negneg.io import atomic_write_json, atomic_write_jsonl, read_jsonl
+from negneg.io import atomic_write_json, atomic_write_jsonl, load_jsonl_models
 from negneg.models.chat import SamplingParams
 from negneg.records import Response
 
@@ -127,17 +127,5 @@ def write_results(
 
 def load_responses(path: str | Path) -> list[Response]:
     """Responses from a JSONL file, or from ``responses.jsonl`` in a results directory."""
-    from pydantic import ValidationError
-
-    from negneg.claims.loader import validation_error_line
-
     p = Path(path)
-    if p.is_dir():
-        p = p / "responses.jsonl"
-    out = []
-    for i, row in enumerate(read_jsonl(p), 1):
-        try:
-            out.append(Response.model_validate(row))
-        except ValidationError as exc:
-            raise validation_error_line(exc, f"{p} (row {i})") from None
-    return out
+    return load_jsonl_models(Response, p / "responses.jsonl" if p.is_dir() else p)
