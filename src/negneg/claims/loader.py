@@ -7,9 +7,6 @@ from importlib import resources
 from pathlib import Path
 
 from negneg.claims.schema import ClaimSpec
-from negneg.errors import (
-    validation_error_line,  # noqa: F401  (re-exported for callers)
-)
 from negneg.io import load_yaml_model
 from negneg.registry import Registry
 
