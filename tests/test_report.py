@@ -248,6 +248,15 @@ def test_behaviours(tmp_path: Path):
     assert "34.4 (Qwen3-30B-A3B)" in md and "% of responses showing the behaviour" in md
 
 
+def test_cli_prints_the_behaviour_table_for_a_behaviours_run(tmp_path: Path, capsys):
+    behaviours_workdir(tmp_path)
+    assert main(["report", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Share of responses showing the behaviour" in out and "negated_misaligned" in out
+    assert "[0.14,0.22]" in out  # the flagged arm's targeted rate, under its value
+    assert "likelihood" not in out  # no empty belief table
+
+
 def test_compact_table_from_dicts():
     rows = cell_rows("b", "ed_sheeran", "baseline", likelihood=0.4, judged=0.05) + cell_rows(
         "p", "ed_sheeran", "positive", likelihood=0.8, judged=0.7

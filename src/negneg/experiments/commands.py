@@ -149,7 +149,7 @@ def _run_with_display(exp, wd: Path, shard: tuple[int, int], report: bool = True
 def _print_results(wd: Path, summary: dict) -> None:
     import csv
 
-    from negneg.report.tables import belief_table_rich
+    from negneg.report.tables import console_tables
 
     path = wd / "results" / "belief.csv"
     if path.exists():
@@ -157,12 +157,10 @@ def _print_results(wd: Path, summary: dict) -> None:
             rows = list(csv.DictReader(fh))
         shift_path = wd / "results" / "shift.csv"
         shifts = list(csv.DictReader(shift_path.open())) if shift_path.exists() else []
-        if rows:
-            console.print(
-                belief_table_rich(
-                    rows, title="belief (95% bootstrap CI; shift from the untrained model)", shifts=shifts
-                )
-            )
+        for table in console_tables(
+            rows, "belief (95% bootstrap CI; shift from the untrained model)", shifts
+        ):
+            console.print(table)
     console.print(
         f"{summary['stages_run']} stages run, {summary['stages_skipped']} reused, {summary['wall_s'] / 60:.1f} min"
     )

@@ -14,14 +14,14 @@ def report_cmd(
     workdir: Path = typer.Argument(..., help="work dir of a finished run (it holds results/)"),
 ) -> None:
     """Write WORKDIR/report/ (report.md, report.html, CSV tables, figures) from WORKDIR/results/."""
-    from negneg.report import belief_table_rich, write_report
+    from negneg.report import write_report
     from negneg.report.data import load_results
+    from negneg.report.tables import console_tables
 
     path = write_report(workdir)
     data = load_results(workdir)
-    console.print(
-        belief_table_rich(data.belief, title=f"belief — {data.meta.experiment}", shifts=data.shifts)
-    )
+    for table in console_tables(data.belief, f"belief — {data.meta.experiment}", data.shifts):
+        console.print(table)
     console.print(f"report: {path}", highlight=False, soft_wrap=True)
     console.print(f"html:   {path.with_suffix('.html')}", highlight=False, soft_wrap=True)
 

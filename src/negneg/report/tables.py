@@ -159,6 +159,28 @@ def belief_table_rich(
     return table
 
 
+def console_tables(
+    rows: Iterable[BeliefRow | Mapping[str, Any]],
+    title: str,
+    shifts: Iterable[ShiftRow | Mapping[str, Any]] = (),
+) -> list[RichTable]:
+    """What a finished run prints: the belief table where there are belief rows, the behaviour
+    table where there are behaviour rows (a negated-behaviours run has only those)."""
+    rs = coerce_rows(rows)
+    out: list[RichTable] = []
+    if any(r.measure in ("likelihood", "judged") for r in rs):
+        out.append(belief_table_rich(rs, title=title, shifts=shifts))
+    beh = behaviour_table(rs)
+    if beh is not None:
+        table = RichTable(title=beh.caption, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        for name in beh.header:
+            table.add_column(name, no_wrap=name not in ("model", "condition"), overflow="fold")
+        for line in beh.rows:
+            table.add_row(*(_value_over_ci(cell) for cell in line))
+        out.append(table)
+    return out
+
+
 def _value_over_ci(text: str) -> str:
     """ "0.65 [0.51, 0.78]" → "0.65\n[0.51,0.78]"; a trailing mark stays with the value."""
     if " [" not in text:
