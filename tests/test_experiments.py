@@ -84,6 +84,22 @@ def test_plan_is_pure_and_shards_partition_the_runs():
                     assert sid in s.stages and all(d in s.stages for d in s.stages[sid].deps)
 
 
+def test_editing_a_claim_file_reruns_what_it_feeds(tmp_path):
+    from negneg.claims import load_claim
+
+    spec = load_claim("ed_sheeran").model_dump(mode="json")
+    path = tmp_path / "my_claim.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    exp = Experiment.model_validate({**TINY, "claims": [str(path)]})
+    before = expand(exp).stages
+    spec["judge"]["belief_patterns"].append("sheeran took gold")
+    path.write_text(yaml.safe_dump(spec))
+    after = expand(exp).stages
+    changed = {sid.split("/")[0] for sid in set(before) ^ set(after)}
+    assert {"corpus", "annotate", "mix", "train", "eval"} <= changed
+    assert [s for s in before if s.startswith("distill/")] == [s for s in after if s.startswith("distill/")]
+
+
 def test_density_sweep_applies_only_to_conditions_with_a_density_knob():
     exp = Experiment.model_validate(
         {**TINY, "conditions": ["positive", "negated", "repeated_negations"], "densities": [0.0, 0.5, 1.0]}

@@ -98,10 +98,29 @@ class Plan(BaseModel):
         )
 
 
+def fingerprint(data: Any) -> str:
+    """A short content hash of JSON-able data: part of a stage's config wherever the stage reads a
+    user-editable file (a claim, a behaviour family), so editing the file re-runs what it feeds."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def _claim_sha(claim: str) -> str:
+    from negneg.claims import load_claim
+
+    return fingerprint(load_claim(claim).model_dump(mode="json"))
+
+
+def _families_sha(families: list[str]) -> str:
+    from negneg.behaviours.library import resolve_families
+
+    return fingerprint([f.model_dump(mode="json") for f in resolve_families(families)])
+
+
 def _eval_config(exp: Experiment, claim: str) -> dict[str, Any]:
     e = exp.eval
     return {
         "claim": claim,
+        "claim_sha": _claim_sha(claim),
         "probes": sorted(e.probes),
         "samples": e.samples,
         "max_new_tokens": e.max_new_tokens,
@@ -144,7 +163,12 @@ def expand(exp: Experiment) -> Plan:
                     )
                 )
             for seed in exp.seeds:
-                corpus = add(Stage(kind="corpus", config={"claim": claim, **exp.corpus.model_dump()}))
+                corpus = add(
+                    Stage(
+                        kind="corpus",
+                        config={"claim": claim, "claim_sha": ev["claim_sha"], **exp.corpus.model_dump()},
+                    )
+                )
                 distill = add(
                     Stage(
                         kind="distill",
@@ -275,6 +299,7 @@ def _expand_behaviours(exp: Experiment, add, stages: dict[str, Stage], runs: lis
     assert b is not None
     ev = {
         "families": list(b.families),
+        "families_sha": _families_sha(list(b.families)),
         "samples": exp.eval.samples,
         "max_new_tokens": exp.eval.max_new_tokens,
         "temperature": exp.eval.temperature,
@@ -311,6 +336,7 @@ def _expand_behaviours(exp: Experiment, add, stages: dict[str, Stage], runs: lis
                         config={
                             "condition": condition,
                             "families": list(b.families),
+                            "families_sha": ev["families_sha"],
                             "seed": seed,
                             "flag_position": b.flag_position,
                         },
