@@ -211,6 +211,10 @@ def test_shards_run_separately_cover_the_whole_plan(tmp_path):
     for i in range(2):
         p = _run_cli(["run", str(exp), "-w", str(wd), "--shard", f"{i}/2", "--no-report"], env=env)
         assert p.wait() == 0, p.stderr.read().decode()[-2000:]
+        # `negneg report` rebuilds results from the stages finished so far: a partial run reports too
+        assert main(["report", str(wd)]) == 0
+        runs = {r["run"] for r in _belief(wd)}
+        assert len(runs) == (len(expand(load_experiment(exp)).runs) if i == 1 else 2)
     from negneg.experiments.runner import run_experiment
 
     assert run_experiment(load_experiment(exp), wd, report=False)["stages_run"] == 0
