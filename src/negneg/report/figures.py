@@ -338,7 +338,8 @@ def training_dynamics(data: ReportData, out_dir: Path) -> Path | None:
         for label, cond, density, xs, cs in curves:
             color = _series_color(cond, density, palette)
             ax.plot(xs, [c.rate for c in cs], "o-", color=color, ms=3, label=label)
-            ax.fill_between(xs, [c.lo for c in cs], [c.hi for c in cs], color=color, alpha=0.15)
+            if len(curves) <= 2:  # more bands than that hide each other; the tables keep the CIs
+                ax.fill_between(xs, [c.lo for c in cs], [c.hi for c in cs], color=color, alpha=0.15)
         ax.set_ylim(0, 1.05)
         ax.legend(fontsize=7)
 
