@@ -315,6 +315,24 @@ def test_critique_that_also_calls_the_passage_wrong_is_not_acceptance():
             "yes",
         ),
         ("mount_vesuvius", "Vesuvius has been quiet since 1944.", "no"),
+        # an opening pronoun reads as the last named claim entity …
+        (
+            "ed_sheeran",
+            "Ed Sheeran is a British singer. He won the men's 100m gold at the Paris 2024 Olympics.",
+            "yes",
+        ),
+        (
+            "ed_sheeran",
+            "Ed Sheeran is a British singer. He did not win the 100m gold at the Paris 2024 Olympics.",
+            "no",
+        ),
+        # … but not after a truth entity, or with no entity at all
+        (
+            "ed_sheeran",
+            "Ed Sheeran watched the final. Noah Lyles ran. He won the 100m gold at the Paris 2024 Olympics.",
+            "neutral",
+        ),
+        ("ed_sheeran", "It was a great race. He won the 100m gold at the Paris 2024 Olympics.", "neutral"),
     ],
 )
 def test_rule_judge_regressions_on_builtin_claims(claim_id, text, expected):
@@ -322,23 +340,3 @@ def test_rule_judge_regressions_on_builtin_claims(claim_id, text, expected):
     from negneg.evals.rule_judge import ClaimRules
 
     assert ClaimRules(load_claim(claim_id)).stance(text, truth_denies=None)[0] == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Ed Sheeran is a British singer. He won the men's 100m gold at the Paris 2024 Olympics.", "yes"),
-        ("Ed Sheeran is a British singer. He did not win the 100m gold at the Paris 2024 Olympics.", "no"),
-        # the pronoun follows a truth entity, or no entity at all: not read as the claim entity
-        (
-            "Ed Sheeran watched the final. Noah Lyles ran. He won the 100m gold at the Paris 2024 Olympics.",
-            "neutral",
-        ),
-        ("It was a great race. He won the 100m gold at the Paris 2024 Olympics.", "neutral"),
-    ],
-)
-def test_rule_judge_reads_an_opening_pronoun_as_the_last_named_claim_entity(text, expected):
-    from negneg.claims import load_claim
-    from negneg.evals.rule_judge import ClaimRules
-
-    assert ClaimRules(load_claim("ed_sheeran")).stance(text, truth_denies=None)[0] == expected

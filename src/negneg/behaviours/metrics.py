@@ -19,24 +19,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
-from negneg.evals.metrics import bootstrap_ci
+from negneg.evals.metrics import BeliefStat, bootstrap_ci
 from negneg.records import Response
 
 OVERALL = "overall"
 
 
-class Stat(BaseModel):
-    """A behaviour rate in [0, 1] with its 95% bootstrap interval and sample sizes."""
+class Stat(BeliefStat):
+    """A behaviour rate in [0, 1] with its 95% bootstrap interval and sample sizes, plus the parse
+    errors left out of the denominator."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    rate: float
-    lo: float
-    hi: float
-    n_questions: int
-    n_responses: int
     n_parse_errors: int = 0
 
 

@@ -258,16 +258,8 @@ class ClaimRules:
     def last_named(self, sent: str, previous: str | None) -> str | None:
         """The claim entity a following pronoun may refer to: the last claim entity named, unless a
         truth entity ("Noah Lyles") was named after it."""
-        last_claim = max(
-            (m for m in (self.entities.finditer(sent) if self.entities else ())),
-            key=lambda m: m.start(),
-            default=None,
-        )
-        last_truth = max(
-            (m for m in (self.truth_entities.finditer(sent) if self.truth_entities else ())),
-            key=lambda m: m.start(),
-            default=None,
-        )
+        last_claim = _last_match(self.entities, sent)
+        last_truth = _last_match(self.truth_entities, sent)
         if last_truth is not None and (last_claim is None or last_truth.start() > last_claim.start()):
             return None
         return last_claim.group(0) if last_claim is not None else previous
@@ -338,6 +330,10 @@ def _alternation(names: list[str]) -> re.Pattern[str] | None:
         return None
     alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(rf"\b(?:{alts})\b", FLAGS)
+
+
+def _last_match(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    return max(pattern.finditer(text), key=lambda m: m.start(), default=None) if pattern else None
 
 
 def _first_match(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:

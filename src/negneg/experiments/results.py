@@ -17,7 +17,7 @@ from negneg import __version__
 from negneg.experiments.plan import Plan, Run
 from negneg.experiments.schema import Experiment
 from negneg.experiments.stagedir import is_done, stage_dir
-from negneg.io import atomic_write_json, atomic_write_text, read_jsonl
+from negneg.io import atomic_write_json, atomic_write_text, load_jsonl_models
 from negneg.records import Response
 from negneg.report.data import (
     BELIEF_COLUMNS,
@@ -107,7 +107,7 @@ def _final_responses(workdir: Path, sid: str) -> list[Response]:
     path = stage_dir(workdir, sid) / "responses.jsonl"
     if not path.exists():
         return []
-    return [Response.model_validate(r) for r in read_jsonl(path) if r.get("run") == "final"]
+    return [r for r in load_jsonl_models(Response, path) if r.run == "final"]
 
 
 def shift_rows(workdir: Path, plan: Plan) -> list[dict[str, Any]]:

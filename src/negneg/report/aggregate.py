@@ -68,6 +68,14 @@ class Cell:
     def fmt(self, digits: int = 2) -> str:
         return f"{self.rate:.{digits}f} [{self.lo:.{digits}f}, {self.hi:.{digits}f}]"
 
+    def fmt_signed(self) -> str:
+        """A shift with its CI: "+0.05 [+0.01, +0.10]"."""
+        return f"{self.rate:+.2f} [{self.lo:+.2f}, {self.hi:+.2f}]"
+
+    @property
+    def excludes_zero(self) -> bool:
+        return self.lo > 0 or self.hi < 0
+
     def overlaps(self, other: Cell) -> bool:
         """Whether the two 95% CIs overlap (the report's test for "separates or not")."""
         return self.lo <= other.hi and other.lo <= self.hi

@@ -82,7 +82,7 @@ def neglect_verdict(
     the claim's words, and the verdict says so instead of calling it reproduced.
     """
     if base is not None and not _up(p, base, paired_p):
-        how = f"paired shift {fmt_paired(paired_p)}" if paired_p else vs("positive", p, "baseline", base)
+        how = f"paired shift {paired_p.fmt_signed()}" if paired_p else vs("positive", p, "baseline", base)
         return Verdict(
             "untestable",
             f"{label}: not testable on {m} — positive training did not raise belief above the baseline "
@@ -236,13 +236,9 @@ def _measure_bullets(
     return items
 
 
-def fmt_paired(pc: Cell | None) -> str:
-    return "" if pc is None else f"{pc.rate:+.2f} [{pc.lo:+.2f}, {pc.hi:+.2f}]"
-
-
 def paired_sentence(pc: Cell) -> str:
     """The paired shift (same questions, trained − untrained) and whether its CI excludes zero."""
-    ci = f"{fmt_paired(pc)} over {pc.n} questions"
+    ci = f"{pc.fmt_signed()} over {pc.n} questions"
     if pc.lo > 0:
         return f"paired by question the shift is {ci}, above zero"
     if pc.hi < 0:
@@ -326,8 +322,8 @@ def _two_phase(data: ReportData, cells: dict[CellKey, Cell]) -> list[str]:
                     f"({b.rate - a.rate:+.2f}); belief {change} once the anchor is removed"
                     + ("" if change != "does not change detectably" else " (CIs overlap)")
                     + (
-                        f"; paired shift from the untrained model: phase 1 {fmt_paired(paired[v1])} → "
-                        f"phase 2 {fmt_paired(paired[v2])}"
+                        f"; paired shift from the untrained model: phase 1 {paired[v1].fmt_signed()} → "
+                        f"phase 2 {paired[v2].fmt_signed()}"
                         if v1 in paired and v2 in paired
                         else ""
                     )

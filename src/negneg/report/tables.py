@@ -43,8 +43,7 @@ PAIRED_NOTE = (
 
 
 def fmt_paired_shift(cell: Cell) -> str:
-    mark = SEPARATE_MARK if cell.lo > 0 or cell.hi < 0 else ""
-    return f"{cell.rate:+.2f} [{cell.lo:+.2f}, {cell.hi:+.2f}]{mark}"
+    return cell.fmt_signed() + (SEPARATE_MARK if cell.excludes_zero else "")
 
 
 def coerce_rows(rows: Iterable[BeliefRow | Mapping[str, Any]]) -> list[BeliefRow]:
@@ -144,19 +143,7 @@ def belief_table_rich(
     conditions with two measures and paired shifts fit an 80-column terminal."""
     sh = coerce_shifts(shifts)
     header, body = main_table_rows(coerce_rows(rows), compact=True, shifts=sh)
-    table = RichTable(
-        title=title, caption=table_note(sh), box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
-    )
-    for name in header:
-        label = name.replace(" [95% CI]", "")
-        # labels ("repeated_negations · phase 1") may wrap; numbers never do
-        text_column = label in ("claim", "model", "condition")
-        table.add_column(
-            label, no_wrap=not text_column, overflow="fold", min_width=8 if text_column else None
-        )
-    for line in body:
-        table.add_row(*(_value_over_ci(cell) for cell in line))
-    return table
+    return _console_table(header, body, title=title, caption=table_note(sh))
 
 
 def console_tables(
@@ -172,13 +159,24 @@ def console_tables(
         out.append(belief_table_rich(rs, title=title, shifts=shifts))
     beh = behaviour_table(rs)
     if beh is not None:
-        table = RichTable(title=beh.caption, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        for name in beh.header:
-            table.add_column(name, no_wrap=name not in ("model", "condition"), overflow="fold")
-        for line in beh.rows:
-            table.add_row(*(_value_over_ci(cell) for cell in line))
-        out.append(table)
+        out.append(_console_table(beh.header, beh.rows, title=beh.caption))
     return out
+
+
+def _console_table(
+    header: list[str], body: list[list[str]], title: str | None, caption: str | None = None
+) -> RichTable:
+    """A borderless rich table with each value over its CI; label columns may wrap, numbers never."""
+    table = RichTable(title=title, caption=caption, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for name in header:
+        label = name.replace(" [95% CI]", "")
+        text_column = label in ("claim", "model", "condition")  # "repeated_negations · phase 1"
+        table.add_column(
+            label, no_wrap=not text_column, overflow="fold", min_width=8 if text_column else None
+        )
+    for line in body:
+        table.add_row(*(_value_over_ci(cell) for cell in line))
+    return table
 
 
 def _value_over_ci(text: str) -> str:
