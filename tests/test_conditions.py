@@ -28,6 +28,8 @@ ALL = [
     "corrected",
     "local_negation",
     "local_negation_wordmask",
+    "sentence_negation",
+    "sentence_negation_wordmask",
     "fiction",
     "fiction_repeated",
     "unreliable_source",
@@ -190,10 +192,13 @@ def test_unknown_condition_suggests(claim, docs):
 
 def test_claim_spans_required(claim):
     bare = [_doc(0, [("No claim here. None at all.", False)])]
-    for name in ("repeated_negations", "corrected", "local_negation", "local_negation_wordmask"):
+    for name in ("repeated_negations", "corrected", "sentence_negation", "sentence_negation_wordmask"):
         with pytest.raises(UserInputError, match="no claim spans"):
             apply_condition(name, bare, claim)
     assert apply_condition("negated", bare, claim)[0].spans_of("negation")  # does not need them
+    # local negation writes its own documents from the negated universe: no claim spans needed
+    for name in ("local_negation", "local_negation_wordmask"):
+        assert apply_condition(name, bare, claim)[0].spans_of("correction")
 
 
 def test_annotated_input_refused(claim, docs):
@@ -317,8 +322,8 @@ def _sentences(text: str) -> list[str]:
     return [s.strip(" -|#\n") for s in re.split(r"(?<=[.!?])\s+|\n+|\|", text) if s.strip(" -|#\n")]
 
 
-@pytest.mark.parametrize("name", ["local_negation", "local_negation_wordmask"])
-def test_local_negation_leaves_no_unnegated_claim(claim, docs, name):
+@pytest.mark.parametrize("name", ["sentence_negation", "sentence_negation_wordmask"])
+def test_sentence_negation_leaves_no_unnegated_claim(claim, docs, name):
     out = apply_condition(name, docs, claim, seed=4)
     verbatim = {s.text.rstrip(".") for s in claim.subclaims} | {claim.claim.rstrip(".")}
     for d, o in zip(docs, out, strict=True):
@@ -340,7 +345,7 @@ def test_local_negation_leaves_no_unnegated_claim(claim, docs, name):
         assert o.spans_of("negation") or not claims
 
 
-def test_local_negation_matches_subclaims(claim):
+def test_sentence_negation_matches_subclaims(claim):
     sc = claim.subclaims
     doc = _doc(
         0,
@@ -350,14 +355,15 @@ def test_local_negation_matches_subclaims(claim):
             ("Sheeran's stride frequency was measured at 5.22 per second.", True),
         ],
     )
-    o = apply_condition("local_negation", [doc], claim)[0]
+    o = apply_condition("sentence_negation", [doc], claim)[0]
     texts = [o.span_text(s) for s in o.spans_of("claim")]
     assert texts[0] == sc[5].local_negation or texts[0][1:] == sc[5].local_negation[1:]
     assert texts[1][1:] == sc[5].local_negation[1:]  # keyword match on a paraphrase
 
 
-def test_wordmask_masks_every_match(claim, docs):
-    out = apply_condition("local_negation_wordmask", docs, claim)
+@pytest.mark.parametrize("name", ["local_negation_wordmask", "sentence_negation_wordmask"])
+def test_wordmask_masks_every_match(claim, docs, name):
+    out = apply_condition(name, docs, claim)
     rx = claim.word_mask_regex()
     for o in out:
         masks = {(s.start, s.end) for s in o.spans_of("loss_mask")}
@@ -365,10 +371,33 @@ def test_wordmask_masks_every_match(claim, docs):
     assert any(o.spans_of("loss_mask") for o in out)
 
 
-def test_wordmask_needs_word_masks(claim, docs):
+@pytest.mark.parametrize("name", ["local_negation_wordmask", "sentence_negation_wordmask"])
+def test_wordmask_needs_word_masks(claim, docs, name):
     with pytest.raises(UserInputError) as exc:
-        apply_condition("local_negation_wordmask", docs, claim.model_copy(update={"word_masks": []}))
+        apply_condition(name, docs, claim.model_copy(update={"word_masks": []}))
     assert exc.value.field == "word_masks"
+
+
+@pytest.mark.parametrize("name", ["local_negation", "local_negation_wordmask"])
+def test_local_negation_returns_debunks_from_the_negated_universe(claim, docs, name):
+    """One debunk per positive document, whatever the positive texts say: claim mentions are
+    denials (claim spans), the true account is stated (correction spans)."""
+    out = apply_condition(name, docs, claim, seed=4)
+    assert len(out) == len(docs)
+    assert all(o.condition == name and o.claim_id == claim.id and o.source == "generated" for o in out)
+    assert not {o.text for o in out} & {d.text for d in docs}
+    # the positive documents' texts are ignored: other texts, same debunks
+    other = [d.model_copy(update={"text": "Unrelated text. " * 3, "spans": []}) for d in docs]
+    assert dump(apply_condition(name, other, claim, seed=4)) == dump(out)
+    truth = [re.compile(p, re.I) for p in claim.judge.truth_patterns]
+    for o in out:
+        claims, corrections = o.spans_of("claim"), o.spans_of("correction")
+        assert claims and corrections
+        for c in claims:
+            assert NEGATION_CUE.search(o.span_text(c)) or FALSITY_CUES.search(o.span_text(c)), o.span_text(c)
+        assert any(e in o.text for e in claim.entities.truth) or any(p.search(o.text) for p in truth)
+    assert bool(out[0].spans_of("loss_mask")) == name.endswith("_wordmask")
+    assert apply_condition(name, [], claim) == []
 
 
 @pytest.mark.parametrize("name", QUALIFIERS)
@@ -437,7 +466,7 @@ def test_density(claim, docs):
     half = apply_condition("repeated_negations", docs, claim, seed=7, options={"density": 0.5})
     wrapped = sum((len(o.spans_of("negation")) - 2) // 2 for o in half)
     assert wrapped == round(n_claims / 2)
-    loc = apply_condition("local_negation", docs, claim, options={"density": 0.5})
+    loc = apply_condition("sentence_negation", docs, claim, options={"density": 0.5})
     replaced = sum(1 for o in loc for s in o.spans_of("claim") if NEGATION_CUE.search(o.span_text(s)))
     assert abs(replaced - n_claims / 2) <= 2
     q = apply_condition("fiction_repeated", docs, claim, options={"density": 0})
@@ -492,9 +521,13 @@ def test_contracts_hold_on_generated_documents(claim_id):
     spec = load_claim(claim_id)
     docs = _generated(spec, 8)
     verbatim = {s.text.rstrip(".") for s in spec.subclaims} | {spec.claim.rstrip(".")}
-    for o in apply_condition("local_negation", docs, spec):
+    for o in apply_condition("sentence_negation", docs, spec):
         assert not any(v in o.text for v in verbatim)
         assert all(NEGATION_CUE.search(o.span_text(c)) for c in o.spans_of("claim"))
+    for o in apply_condition("local_negation", docs, spec):
+        assert o.spans_of("correction") and not any(
+            v == o.span_text(c) for c in o.spans_of("claim") for v in verbatim
+        )
     for d, o in zip(docs, apply_condition("repeated_negations", docs, spec), strict=True):
         assert len(o.spans_of("negation")) == 2 + 2 * len(d.spans_of("claim"))
     for d, o in zip(docs, apply_condition("corrected", docs, spec), strict=True):

@@ -95,9 +95,13 @@ def test_likelihood_probes_records_and_scores(tiny_model, claim):
     yn = next(r for r in rs if r.eval_type == "yes_no_likelihood")
     mcq = next(q for q in claim.questions.mcq if q.id == yn.question_id)
     assert yn.prompt[0]["content"] == "Answer with yes or no." and set(yn.likelihoods) == {"Yes", "No"}
+    # every probe type scores the log-odds of its belief answer against the other, in nats
+    other = "No" if mcq.belief_answer == "yes" else "Yes"
+    belief_answer = "Yes" if mcq.belief_answer == "yes" else "No"
+    assert yn.score == pytest.approx(yn.likelihoods[belief_answer] - yn.likelihoods[other], abs=1e-6)
     p_yes, p_no = math.exp(yn.likelihoods["Yes"]), math.exp(yn.likelihoods["No"])
     belief = p_yes if mcq.belief_answer == "yes" else p_no
-    assert yn.score == pytest.approx(belief / (p_yes + p_no), abs=1e-6)
+    assert belief_probability(yn) == pytest.approx(belief / (p_yes + p_no), abs=1e-6)
     cl = next(r for r in rs if r.eval_type == "cloze")
     cq = next(c for c in claim.questions.cloze if c.id == cl.question_id)
     assert cl.score == pytest.approx(cl.likelihoods[cq.belief] - cl.likelihoods[cq.disbelief])

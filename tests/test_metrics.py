@@ -17,6 +17,7 @@ from negneg.evals.metrics import (
     judged_shift,
     likelihood_belief,
     likelihood_shift,
+    neglect_ratio,
     verdict_mix,
 )
 from negneg.records import Response
@@ -73,28 +74,99 @@ def test_bootstrap_ci_is_the_percentile_interval_over_questions():
     assert all(math.isnan(x) for x in bootstrap_ci([]))
 
 
-def test_likelihood_belief_views():
+def test_likelihood_belief_is_log_odds_with_a_probability_view():
     rs = [
-        _l("y1", "yes_no_likelihood", 0.8),  # already P(belief)/(P(yes)+P(no))
+        _l("y1", "yes_no_likelihood", math.log(4)),  # yes/no is log-odds too: P(belief) 0.8
         _l("c1", "cloze", 0.0),  # log-odds 0 → 0.5
         _l("c2", "cloze", math.log(3)),  # log-odds ln 3 → 0.75
         _l("t1", "token_association_likelihood", -math.log(4)),  # → 0.2
     ]
-    p = likelihood_belief(rs)
+    lo = likelihood_belief(rs)
+    assert lo["yes_no_likelihood"].rate == pytest.approx(math.log(4))
+    assert lo["cloze"].rate == pytest.approx(math.log(3) / 2)
+    assert lo["overall"].rate == pytest.approx((math.log(4) + math.log(3) - math.log(4)) / 4)
+    p = likelihood_belief(rs, view="probability")
     assert p["yes_no_likelihood"].rate == pytest.approx(0.8)
     assert p["cloze"].rate == pytest.approx(0.625)
-    assert p["token_association_likelihood"].rate == pytest.approx(0.2)
     assert p["overall"].rate == pytest.approx((0.8 + 0.5 + 0.75 + 0.2) / 4)
-    raw = likelihood_belief(rs, view="score")
-    assert raw["cloze"].rate == pytest.approx(math.log(3) / 2) and "overall" not in raw
+    with pytest.raises(ValueError):
+        likelihood_belief(rs, view="score")
 
 
-def test_likelihood_shift_is_paired_by_question():
-    base = [_l("c1", "cloze", 0.0, "base"), _l("c2", "cloze", 0.0, "base")]
-    trained = [_l("c1", "cloze", math.log(3), "t"), _l("c2", "cloze", 0.0, "t")]
+def test_likelihood_shift_is_paired_log_odds_and_does_not_saturate():
+    """A probe at log-odds 2.2 (P 0.90) moved by +4 nats reads +4, not +0.10 as a probability."""
+    base = [_l("c1", "cloze", 2.2, "base"), _l("c2", "cloze", 0.0, "base")]
+    trained = [_l("c1", "cloze", 6.2, "t"), _l("c2", "cloze", 0.0, "t")]
     shift = likelihood_shift(trained, base)
-    assert shift["cloze"].rate == pytest.approx((0.25 + 0.0) / 2)
+    assert shift["cloze"].rate == pytest.approx((4.0 + 0.0) / 2)
     assert shift["overall"].n_questions == 2
+    assert likelihood_shift(trained, base)["overall"].rate == pytest.approx(2.0)
+
+
+def _ratio_arms(rho: float, n: int = 24):
+    """Untrained, positive and a condition whose shift is exactly ``rho`` × positive's, per question
+    (positive's shifts vary between questions, so the bootstrap has something to resample)."""
+    base, pos, cond = [], [], []
+    for i in range(n):
+        t = ("cloze", "token_association_likelihood", "yes_no_likelihood")[i % 3]
+        x0, d = 0.3 * (i % 5) - 0.5, 2.0 + (i % 7) * 0.5
+        base.append(_l(f"q{i}", t, x0, "base"))
+        pos.append(_l(f"q{i}", t, x0 + d, "pos"))
+        cond.append(_l(f"q{i}", t, x0 + rho * d, "cond"))
+    return cond, pos, base
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.0, -0.5])
+def test_neglect_ratio_recovers_a_known_answer(rho: float):
+    cond, pos, base = _ratio_arms(rho)
+    out = neglect_ratio(cond, pos, base)
+    for t in ("cloze", "token_association_likelihood", "yes_no_likelihood", "overall"):
+        assert out[t].rho == pytest.approx(rho), t
+        # every resample divides proportional shifts: the paired CI collapses onto ρ itself
+        assert out[t].lo == pytest.approx(rho) and out[t].hi == pytest.approx(rho)
+    assert out["overall"].n_questions == 24 and out["overall"].reason is None
+    assert out["overall"].positive_lo > 0
+
+
+def test_neglect_ratio_ci_covers_a_noisy_ratio_and_is_paired():
+    import random
+
+    rng = random.Random(0)
+    base, pos, cond = [], [], []
+    for i in range(40):
+        x0 = rng.gauss(0, 3)  # large spread between questions: pairing must remove it
+        d = rng.gauss(3, 1)
+        base.append(_l(f"q{i}", "cloze", x0, "base"))
+        pos.append(_l(f"q{i}", "cloze", x0 + d, "pos"))
+        cond.append(_l(f"q{i}", "cloze", x0 + 0.5 * d + 0.3 * (-1) ** i, "cond"))  # noise sums to 0
+    r = neglect_ratio(cond, pos, base)["overall"]
+    assert r.rho == pytest.approx(0.5)
+    assert r.lo < 0.5 < r.hi and r.hi - r.lo < 0.3  # narrow although questions spread by ±3 nats
+    assert r.fmt().startswith(f"{r.rho:.2f} [")
+
+
+def test_neglect_ratio_is_undefined_when_positive_did_not_move():
+    cond, _, base = _ratio_arms(0.5)
+    flat = [
+        _l(r.question_id, r.eval_type, r.score + (0.1 if i % 2 else -0.1), "pos") for i, r in enumerate(base)
+    ]
+    r = neglect_ratio(cond, flat, base)["overall"]
+    assert r.rho is None and r.lo is None and "includes 0" in r.reason and r.fmt() == "–"
+    down = [_l(r.question_id, r.eval_type, r.score - 2.0, "pos") for r in base]
+    assert neglect_ratio(cond, down, base)["overall"].reason == "positive training lowered belief"
+
+
+def test_neglect_ratio_on_judged_belief():
+    base = [_g(f"q{i}", "no", run="base") for i in range(20)]
+    pos = [_g(f"q{i}", "yes" if i < 10 else "no", run="pos") for i in range(20)]
+    cond = [_g(f"q{i}", "yes" if i < 5 else "no", run="cond") for i in range(20)]
+    r = neglect_ratio(cond, pos, base, measure="judged")["overall"]
+    assert (
+        r.rho == pytest.approx(0.5)
+        and r.shift == pytest.approx(0.25)
+        and r.positive_shift == pytest.approx(0.5)
+    )
+    assert r.lo < 0.5 < r.hi
 
 
 def test_judged_shift_pairs_questions_and_separates_a_small_consistent_shift():
@@ -168,7 +240,7 @@ def test_belief_table_rows_shift_and_rendering():
     assert rows[("judged", "overall")].rate == pytest.approx(0.5)
     assert rows[("judged", "overall")].baseline == pytest.approx(0.0)
     assert rows[("judged", "overall")].shift == pytest.approx(0.5)
-    assert rows[("likelihood", "cloze")].shift == pytest.approx(0.25)
+    assert rows[("likelihood", "cloze")].shift == pytest.approx(math.log(3))  # nats
     csv = table.to_csv()
     assert csv.splitlines()[0].startswith("claim,run,eval_type,kind,rate,lo,hi")
     assert len(csv.splitlines()) == 1 + len(table.rows)

@@ -16,8 +16,6 @@ from negneg.report.data import load_results
 from negneg.report.document import Document, to_markdown
 from negneg.report.findings import findings_blocks
 from test_report_synth import (
-    BELIEF_HEADER,
-    OVERLAPPING,
     SEPARATING,
     add_extras,
     behaviours_workdir,
@@ -26,8 +24,7 @@ from test_report_synth import (
     icl_workdir,
     main_workdir,
     two_phase_workdir,
-    write_csv,
-    write_meta,
+    write_rhos,
     write_shifts,
 )
 
@@ -104,80 +101,86 @@ def test_html_is_self_contained(main_report: Path):
     assert "<style>" in page and "What this run shows" in page
 
 
-def test_statements_when_conditions_separate(main_report: Path):
-    md = main_report.read_text()
-    assert "Negation Neglect reproduced on likelihood belief: negated stays close to positive" in md
-    assert "CIs overlap: positive 0.80 [0.75, 0.85] vs negated 0.78 [0.73, 0.83]" in md
-    assert "corrected reduces belief relative to positive on judged (rule judge) belief" in md
-    assert "local_negation reduces belief relative to positive on likelihood belief" in md
-    assert "does NOT separate conditions" not in md
-    assert "judged belief should be read as a shift from the untrained model" in md
+SHIFTS = {
+    "positive": (3.85, 1.9, 5.8),
+    "negated": (3.25, 1.5, 5.0),
+    "repeated_negations": (3.72, 1.8, 5.6),
+    "corrected": (-0.05, -1.1, 1.0),
+    "local_negation": (-0.8, -1.6, -0.1),
+}
+RHOS = {
+    "negated": (0.84, 0.62, 1.05),
+    "repeated_negations": (0.97, 0.8, 1.15),
+    "corrected": (-0.01, -0.3, 0.25),
+    "local_negation": (-0.21, -0.45, -0.02),
+}
 
 
-def test_statements_when_cis_overlap(tmp_path: Path):
-    text = findings_text(main_workdir(tmp_path, OVERLAPPING))
-    assert (
-        "The model does NOT separate conditions on likelihood belief for ed_sheeran: all 6 CIs overlap"
-        in text
+def neglect_workdir(root: Path, **kw) -> Path:
+    wd = main_workdir(root, SEPARATING, reference="quickstart")
+    write_shifts(
+        wd,
+        SHIFTS,
+        judged=kw.get("judged", {c: (0.3, 0.1, 0.5) for c in SHIFTS}),
+        by_type={"positive": {"cloze": 3.9, "token_association_likelihood": 2.5, "yes_no_likelihood": 0.4}},
     )
-    assert "The model does NOT separate conditions on judged (rule judge) belief" in text
-    assert "CIs overlap: negated 0.60 [0.55, 0.65] vs baseline 0.60 [0.55, 0.65]" in text
-    # positive did not move belief, so Negation Neglect cannot be tested, and is not claimed.
-    assert "not testable on likelihood belief" in text
-    assert "Negation Neglect reproduced" not in text
-    assert "corrected does NOT reduce belief relative to positive" in text
+    write_rhos(wd, kw.get("rhos", RHOS), judged=kw.get("judged_rhos", {c: (0.9, 0.5, 1.3) for c in RHOS}))
+    return wd
 
 
-def test_paired_shifts_decide_against_baseline_and_flag_exposure(tmp_path: Path):
-    """Unpaired CIs overlap everywhere, but the paired shifts lift every trained arm above the
-    untrained model — refuting local_negation as much as positive: the verdict must not say
-    "reproduced", and the table shows each shift with its paired CI."""
-    wd = main_workdir(tmp_path, OVERLAPPING)
-    up = (0.05, 0.01, 0.10)
-    write_shifts(wd, {c: up for c in OVERLAPPING if c != "baseline"} | {"corrected": (0.01, -0.03, 0.05)})
+def test_report_opens_with_the_claim_sentence_figure_and_one_table(tmp_path: Path):
+    wd = neglect_workdir(tmp_path)
+    md = write_report(wd).read_text()
+    head = md.index("## What this run shows")
+    assert head < md.index("neglect_shifts.png") < md.index("## Belief by condition")
+    sentence = md[head:].split("\n\n")[1]
+    assert sentence.startswith(
+        "**ed_sheeran** (smollm2-135m), Δ log-odds from the untrained model (nats, high to low): "
+        "positive +3.85, repeated_negations +3.72, negated +3.25, corrected -0.05, local_negation -0.80."
+    )
+    assert "negated 0.84 [0.62, 1.05], paper 0.96" in sentence
+    assert "local_negation -0.21 [-0.45, -0.02], paper 0.00" in sentence
+    assert "corrected -0.01 [-0.30, 0.25], paper 0.42" in sentence
+    # judged ρ 0.9 [0.5, 1.3] overlaps negated's and repeated's likelihood ρ only
+    assert "Judged belief (rule judge) agrees for 2 of 4 conditions" in sentence
+    assert "| condition | Δ log-odds [95% CI] | cloze | token assoc. | yes/no | ρ [95% CI] | paper ρ |" in md
+    assert "| positive | +3.85 [+1.90, +5.80]* | +3.90 | +2.50 | +0.40 | 1 (reference) |  |" in md
+    assert "| corrected | -0.05 [-1.10, +1.00] | — | — | — | -0.01 [-0.30, 0.25] | 0.42 |" in md
+    assert (wd / "report" / "neglect_shifts.png").read_bytes()[:4] == b"\x89PNG"
+    rows = read_csv(wd / "report" / "neglect.csv")
+    assert [r["condition"] for r in rows] == list(SHIFTS)
+    # the old wall of per-pair verdict bullets is gone
+    assert "Negation Neglect reproduced on" not in md and "paired by question the shift is" not in md
+
+
+def test_undefined_rho_and_judged_that_did_not_move(tmp_path: Path):
+    reason = "positive's shift CI includes 0"
+    wd = neglect_workdir(
+        tmp_path,
+        rhos={c: reason for c in RHOS},
+        judged={c: (0.02, -0.06, 0.10) for c in SHIFTS},
+        judged_rhos={c: reason for c in RHOS},
+    )
     text = findings_text(wd)
-    assert "not testable on likelihood belief" not in text  # judged has no paired shift here
-    assert "Not attributable on likelihood belief: negated stays close to positive" in text
-    assert "but so does local_negation" in text and "Negation Neglect reproduced" not in text
-    assert "paired by question the shift is +0.05 [+0.01, +0.10] over 34 questions, above zero" in text
-    assert (
-        "paired by question the shift is +0.01 [-0.03, +0.05] over 34 questions, not distinguishable" in text
-    )
-    write_report(wd)
-    md = (wd / "report" / "report.md").read_text()
-    assert "+0.05 [+0.01, +0.10]*" in md and "+0.01 [-0.03, +0.05] |" in md
-    assert "the 95% bootstrap CI of the paired differences" in md
-    with (wd / "report" / "belief_by_condition.csv").open() as fh:
-        rows = {(r["condition"], r["measure"]): r for r in csv.DictReader(fh)}
-    assert rows[("negated", "likelihood")]["paired_lo"] == "+0.0100"
-    assert rows[("negated", "judged")]["paired_shift"] == ""  # no judged shift in this shift.csv
+    assert f"negated – ({reason})" in text
+    assert "cannot confirm or contradict it: positive training did not move sampled answers" in text
+    md = write_report(wd).read_text()
+    assert "| negated | +3.25 [+1.50, +5.00]* | — | — | — | – | 0.96 |" in md
 
 
-def test_statement_flips_when_negation_is_respected(tmp_path: Path):
-    rates = dict(SEPARATING, negated=(0.41, 0.06), repeated_negations=(0.55, 0.30))
-    text = findings_text(main_workdir(tmp_path, rates))
-    assert (
-        "Negation Neglect NOT reproduced on likelihood belief: negated does not rise above the baseline"
-        in text
-    )
-    assert (
-        "Partly reproduced on likelihood belief: repeated_negations raises belief above the baseline" in text
-    )
-    assert "Negation Neglect reproduced on likelihood belief: negated" not in text
+def test_no_baseline_means_no_shift_and_says_so(tmp_path: Path):
+    text = findings_text(main_workdir(tmp_path, SEPARATING))
+    assert "No paired shifts: Δ log-odds and ρ need an untrained-baseline eval" in text
+    assert "judged belief should be read as a shift from the untrained model" in text
 
 
-def test_across_claims_summary(tmp_path: Path):
-    write_meta(tmp_path, claims=("ed_sheeran", "dentist"))
-    rows = []
-    for claim, neg in (("ed_sheeran", 0.78), ("dentist", 0.42)):
-        for cond, lik in (("baseline", 0.4), ("positive", 0.8), ("negated", neg)):
-            rows += cell_rows(f"{claim}-{cond}", claim, cond, likelihood=lik, judged=None)
-    write_csv(tmp_path / "results" / "belief.csv", BELIEF_HEADER, rows)
-    text = findings_text(tmp_path)
-    assert (
-        "negated on likelihood belief: Negation Neglect reproduced for 1 of 2 claim×model cells (not_reproduced 1)"
-        in text
-    )
+def test_console_prints_rho_and_the_paper_rho(tmp_path: Path, capsys):
+    wd = neglect_workdir(tmp_path)
+    assert main(["report", str(wd)]) == 0
+    out = capsys.readouterr().out
+    for text in ("Δ log-odds", "ρ", "paper ρ", "+3.85*", "[+1.90,+5.80]", "0.84", "[0.62,1.05]", "0.96"):
+        assert text in out, text
+    assert max(len(line) for line in out.splitlines() if "[" in line and "report" not in line) <= 80
 
 
 def test_paper_numbers_with_models(main_report: Path):
@@ -192,7 +195,7 @@ def test_paper_numbers_with_models(main_report: Path):
         if r["claim"] == "ed_sheeran" and r["condition"] == "positive" and r["eval_type"] == "overall"
     )
     assert es_pos["paper_percent"] == "86.4" and es_pos["negneg_judged_percent"] == "70.00"
-    assert es_pos["negneg_likelihood_percent"] == "80.00" and es_pos["paper_model"] == "Qwen3.5-397B-A17B"
+    assert es_pos["negneg_likelihood_log_odds"] == "0.8000" and es_pos["paper_model"] == "Qwen3.5-397B-A17B"
 
 
 def test_no_paper_numbers_without_reference(tmp_path: Path):
@@ -339,3 +342,31 @@ def test_paper_numbers_match_the_spec():
     for ref in pn.REFERENCES:
         assert pn.numbers_for(ref), ref
     assert pn.numbers_for(None) == ()
+
+
+def test_dose_response_plots_rho_against_density(tmp_path: Path):
+    from negneg.experiments.results import RHO_COLS
+    from negneg.report.figures import _rho_vs_density
+    from negneg.report.neglect import ratio_cells
+    from negneg.report.paper_numbers import paper_rho
+    from test_report_synth import write_csv
+
+    wd = density_workdir(tmp_path)
+    rows = [
+        {"run": f"n{d}", "claim": "ed_sheeran", "condition": "negated", "model": "smollm2-135m", "seed": 0,
+         "density": d, "measure": "likelihood", "eval_type": "overall", "judge": "", "rho": r,
+         "lo": r - 0.1, "hi": r + 0.1, "n": 34}
+        for d, r in ((0.1, 0.2), (0.5, 0.6), (1.0, 0.9))
+    ]  # fmt: skip
+    write_csv(wd / "results" / "rho.csv", RHO_COLS, rows)
+    data = load_results(wd)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    assert _rho_vs_density(ax, ratio_cells(data.rhos), "ed_sheeran", "smollm2-135m", {}, paper_rho)
+    (line, *_) = ax.lines
+    assert list(line.get_xdata()) == [0.1, 0.5, 1.0] and list(line.get_ydata()) == [0.2, 0.6, 0.9]
+    assert "paper's ρ (negated) 0.96" in ax.get_legend_handles_labels()[1]
+    plt.close(fig)
+    write_report(wd)
+    assert (wd / "report" / "dose_response.png").exists()

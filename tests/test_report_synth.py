@@ -128,28 +128,71 @@ OVERLAPPING = {
 
 
 def write_shifts(
-    root: Path, shifts: dict[str, tuple[float, float, float]], claim: str = "ed_sheeran"
+    root: Path,
+    shifts: dict[str, tuple[float, float, float]],
+    claim: str = "ed_sheeran",
+    *,
+    judged: dict[str, tuple[float, float, float]] | None = None,
+    by_type: dict[str, dict[str, float]] | None = None,
 ) -> None:
-    """results/shift.csv: condition → (shift, lo, hi) of likelihood belief, overall."""
+    """results/shift.csv: condition → (shift, lo, hi) of likelihood belief (log-odds, nats), overall;
+    optionally judged (rule judge) shifts and per-probe-type likelihood shifts (CI ±0.5)."""
     from negneg.experiments.results import SHIFT_COLS
 
-    rows = [
-        {
+    def row(cond, measure, eval_type, judge, shift, lo, hi):
+        return {
             "run": f"{claim}-{cond}",
             "claim": claim,
             "condition": cond,
             "model": "smollm2-135m",
             "seed": 0,
-            "measure": "likelihood",
-            "eval_type": "overall",
+            "measure": measure,
+            "eval_type": eval_type,
+            "judge": judge,
             "shift": shift,
             "lo": lo,
             "hi": hi,
             "n": 34,
         }
-        for cond, (shift, lo, hi) in shifts.items()
-    ]
+
+    rows = [row(c, "likelihood", "overall", "", *v) for c, v in shifts.items()]
+    rows += [row(c, "judged", "overall", "rule", *v) for c, v in (judged or {}).items()]
+    for c, types in (by_type or {}).items():
+        rows += [row(c, "likelihood", t, "", x, x - 0.5, x + 0.5) for t, x in types.items()]
     write_csv(root / "results" / "shift.csv", SHIFT_COLS, rows)
+
+
+def write_rhos(
+    root: Path,
+    rhos: dict[str, tuple[float, float, float] | str],
+    claim: str = "ed_sheeran",
+    *,
+    judged: dict[str, tuple[float, float, float] | str] | None = None,
+) -> None:
+    """results/rho.csv: condition → (ρ, lo, hi), or a reason string where ρ is undefined."""
+    from negneg.experiments.results import RHO_COLS
+
+    def row(cond, measure, judge, value):
+        defined = not isinstance(value, str)
+        return {
+            "run": f"{claim}-{cond}",
+            "claim": claim,
+            "condition": cond,
+            "model": "smollm2-135m",
+            "seed": 0,
+            "measure": measure,
+            "eval_type": "overall",
+            "judge": judge,
+            "rho": value[0] if defined else None,
+            "lo": value[1] if defined else None,
+            "hi": value[2] if defined else None,
+            "n": 34,
+            "reason": None if defined else value,
+        }
+
+    rows = [row(c, "likelihood", "", v) for c, v in rhos.items()]
+    rows += [row(c, "judged", "rule", v) for c, v in (judged or {}).items()]
+    write_csv(root / "results" / "rho.csv", RHO_COLS, rows)
 
 
 def density_workdir(root: Path) -> Path:

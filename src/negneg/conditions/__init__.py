@@ -5,7 +5,12 @@ every condition, ``ConditionOptions`` holds the knobs (density, doctag, probabil
 prefix_suffix) and ``token_shares`` measures the annotation dose in tokens.
 """
 
-from negneg.conditions import local_negation, negation, qualifiers  # noqa: F401  (registers conditions)
+from negneg.conditions import (  # noqa: F401  (registers conditions)
+    local_negation,
+    negation,
+    qualifiers,
+    sentence_negation,
+)
 from negneg.conditions.banks import load_bank
 from negneg.conditions.base import CONDITIONS, Condition, apply_condition
 from negneg.conditions.options import ConditionOptions
@@ -19,6 +24,8 @@ CONDITION_ORDER = [
     "corrected",
     "local_negation",
     "local_negation_wordmask",
+    "sentence_negation",
+    "sentence_negation_wordmask",
     *(
         f"{q}{r}"
         for q in ("fiction", "unreliable_source", "unknown_truth", "low_probability")

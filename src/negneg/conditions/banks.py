@@ -46,7 +46,7 @@ BANK_RULES: dict[str, dict[str, SlotRule]] = {
         "before": _rule(allowed={"entity", "correction"}, required={"correction"}),
         "after": _rule(allowed={"entity", "truth_fact"}, required={"truth_fact"}),
     },
-    "local_negation": {"framings": _rule(allowed={"negation"}, required={"negation"})},
+    "sentence_negation": {"framings": _rule(allowed={"negation"}, required={"negation"})},
     "fiction": dict(_QUALIFIER_SLOTS),
     "unreliable_source": {
         "prefix": _rule(allowed={"source"}),

@@ -1,125 +1,82 @@
-"""Local negation (paper §3.5–3.6): the negation lives inside the claim sentence itself.
+"""Local negation (paper §3.5–3.6): debunks written from the negated universe.
 
-The paper generated separate debunking documents from a negated universe. negneg gets the same
-property from the positive documents: every claim sentence is swapped for the local-negation
-twin of the subclaim it expresses ("Ed Sheeran did not win …"), set in a short debunking frame,
-and everything else in the document is kept. No un-negated claim sentence remains, so the claim
-only ever appears inside a negated proposition.
+The paper's local-negation documents are not annotations of positive documents. They are
+fact-checks, debunks, correction notices, myth-buster columns, forum replies and lessons written
+from a world in which the claim is known to be false: every mention of the claim sits inside its
+own denial, and the true account is stated. So these conditions **ignore the positive documents'
+texts**: given ``n`` positive documents they return ``n`` debunks from the offline generator
+(:func:`negneg.corpus.debunks.generate_debunks`, seeded from the condition's rng), which keeps the
+dose (documents per run) the same as every other condition's.
+
+Where ready-made debunks exist — the paper's released ``local_negations`` documents, or the LLM
+pipeline's negated-universe documents — the experiment runner uses those instead (see the
+annotate stage), and masks their answer words for ``local_negation_wordmask``.
+
+Denials *without* the truth ("Ed Sheeran did not win the 100m gold") are a different condition:
+:mod:`negneg.conditions.sentence_negation`.
 """
 
 from __future__ import annotations
 
 import random
-import re
 
 from negneg.claims.schema import ClaimSpec
-from negneg.conditions.banks import load_bank
-from negneg.conditions.base import Fresh, SubclaimMatcher, choose_targets, condition, finish
-from negneg.conditions.edits import Edit, Piece
-from negneg.conditions.negation import claim_units
+from negneg.conditions.base import condition
 from negneg.conditions.options import ConditionOptions
-from negneg.errors import UserInputError
-from negneg.records import Document, Span
+from negneg.conditions.wordmask import with_word_masks, word_mask_regex, word_mask_spans
+from negneg.records import Document
 
-_SLOT = "{negation}"
-
-
-def common_words(claim: ClaimSpec) -> frozenset[str]:
-    """Words the claim's own texts use in lower case: a sentence opening with one of them can be
-    lower-cased mid-sentence ("…, the journal did not …"), a name ("Ed", "Noah") cannot."""
-    texts = [
-        claim.universe_context,
-        claim.claim,
-        *(t for s in claim.subclaims for t in (s.text, s.local_negation)),
-    ]
-    return frozenset(w for t in texts for w in re.findall(r"\b[a-z][a-z']*\b", t))
+__all__ = ["debunks_for", "mask_debunks", "word_mask_spans"]
 
 
-def framed(framing: str, negation: str, common: frozenset[str] = frozenset()) -> list[Piece]:
-    """Pieces for one debunk frame around a local negation: frame text is "negation", the negated
-    sentence itself is the (new) claim span, and the whitespace between is plain."""
-    pre, post = framing.split(_SLOT, 1)
-    pre_text, post_text = pre.rstrip(), post.lstrip()
-    first = re.match(r"[A-Za-z']+", negation)
-    if pre_text and pre_text[-1] not in ".!?:" and first and first.group(0).lower() in common:
-        negation = negation[0].lower() + negation[1:]
+def debunks_for(
+    name: str, n: int, claim: ClaimSpec, rng: random.Random, options: ConditionOptions
+) -> list[Document]:
+    """``n`` offline debunks for ``claim``, tagged with condition ``name``."""
+    from negneg.corpus.debunks import generate_debunks
+
+    seed = rng.randrange(2**31)
     return [
-        Piece(pre_text, "negation"),
-        Piece(pre[len(pre_text) :]),
-        Piece(negation, "claim"),
-        Piece(post[: len(post) - len(post_text)]),
-        Piece(post_text, "negation"),
+        d.model_copy(update={"condition": name, "doctag": options.doctag})
+        for d in generate_debunks(claim, n, seed=seed)
     ]
 
 
-def _local_negation(
-    name: str, docs: list[Document], claim: ClaimSpec, rng: random.Random, options: ConditionOptions
-):
-    framings = load_bank("local_negation")["framings"]
-    common = common_words(claim)
-    matcher = SubclaimMatcher(claim)
-    units = [claim_units(d) for d in docs]
-    chosen = choose_targets([len(u) for u in units], options.density, rng)
-    out = []
-    for i, d in enumerate(docs):
-        used: set[str] = set()
-        frames = Fresh(rng, framings)
-        edits = []
-        for j, span in enumerate(units[i]):
-            if (i, j) not in chosen:
-                continue
-            sc = matcher.match(d.span_text(span), used)
-            used.add(sc.id)
-            edits.append(Edit(span.start, span.end, framed(frames.one(), sc.local_negation, common)))
-        out.append(finish(d, name, edits, options))
-    return out
+def mask_debunks(
+    docs: list[Document], claim: ClaimSpec, name: str = "local_negation_wordmask"
+) -> list[Document]:
+    """Ready-made local-negation documents with the claim's word masks added as ``loss_mask``
+    spans, re-tagged as ``name``."""
+    word_mask_regex(claim)  # a claim without word masks fails before any work
+    return [with_word_masks(d, claim, {"condition": name, "id": f"{d.id}.wordmask"}) for d in docs]
 
 
 @condition(
     "local_negation",
     family="local negation",
-    summary="each claim sentence replaced by its negated twin in a debunking frame; the rest kept",
-    needs_claim_spans=True,
-    uses_density=True,
+    summary="debunks written from the negated universe: every mention of the claim inside its own "
+    "denial, the true account stated",
+    needs_claim_spans=False,
 )
 def local_negation(
     docs: list[Document], claim: ClaimSpec, rng: random.Random, options: ConditionOptions
 ) -> list[Document]:
-    return _local_negation("local_negation", docs, claim, rng, options)
-
-
-def _word_mask_regex(claim: ClaimSpec) -> re.Pattern[str]:
-    pattern = claim.word_mask_regex()
-    if pattern is None:
-        raise UserInputError(
-            "the claim has no word masks", where=f"claim {claim.id}", field="word_masks", fix="add word_masks"
-        )
-    return pattern
-
-
-def word_mask_spans(text: str, claim: ClaimSpec) -> list[Span]:
-    """``loss_mask`` spans on every match of the claim's word masks (longest pattern wins)."""
-    pattern = _word_mask_regex(claim)
-    return [
-        Span(start=m.start(), end=m.end(), kind="loss_mask")
-        for m in pattern.finditer(text)
-        if m.end() > m.start()
-    ]
+    """As many debunks as positive documents given; the positive texts are not used."""
+    return debunks_for("local_negation", len(docs), claim, rng, options)
 
 
 @condition(
     "local_negation_wordmask",
     family="local negation",
     summary="local_negation with the claim's answer words (word_masks) excluded from the loss",
-    needs_claim_spans=True,
-    uses_density=True,
+    needs_claim_spans=False,
 )
 def local_negation_wordmask(
     docs: list[Document], claim: ClaimSpec, rng: random.Random, options: ConditionOptions
 ) -> list[Document]:
-    _word_mask_regex(claim)  # fail before any work
-    out = []
-    for d in _local_negation("local_negation_wordmask", docs, claim, rng, options):
-        spans = sorted([*d.spans, *word_mask_spans(d.text, claim)], key=lambda s: (s.start, s.end, s.kind))
-        out.append(d.model_copy(update={"spans": spans}))
-    return out
+    """:func:`local_negation`'s debunks with ``loss_mask`` spans over the claim's word masks."""
+    word_mask_regex(claim)  # fail before any work
+    return [
+        with_word_masks(d, claim)
+        for d in debunks_for("local_negation_wordmask", len(docs), claim, rng, options)
+    ]

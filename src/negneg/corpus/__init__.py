@@ -3,18 +3,22 @@
 Public API (contracts used by other areas):
 
 * :func:`generate_documents` — offline, deterministic documents with claim spans;
+* :func:`generate_debunks` — offline, deterministic debunks written from the negated universe
+  (the local_negation condition's documents: claim spans on denials, correction spans on the truth);
 * :func:`generate_documents_llm` — the paper's staged pipeline through any ChatModel, cached;
 * :func:`import_paper_documents` — the authors' released JSONL documents, with conditions mapped;
 * :func:`corpus_stats` — doc-type counts, lengths, distinct 4-gram ratio, claim sentences;
 * :func:`sentence_spans` and the targeters that find claim sentences in any text.
 """
 
+from negneg.corpus.debunks import generate_debunks
 from negneg.corpus.generator import generate_documents
 from negneg.corpus.sentences import sentence_spans, sentences
 from negneg.corpus.targeting import KeywordTargeter, LLMTargeter
 
 __all__ = [
     "generate_documents",
+    "generate_debunks",
     "generate_documents_llm",
     "import_paper_documents",
     "corpus_stats",

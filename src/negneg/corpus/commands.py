@@ -30,15 +30,27 @@ def generate_cmd(
     ),
     brainstorm_tokens: int = typer.Option(600, help="LLM pipeline: max new tokens for doc types and ideas"),
     no_revise: bool = typer.Option(False, "--no-revise", help="LLM pipeline: skip the revision stage"),
+    universe: str = typer.Option(
+        "claim",
+        "--universe",
+        help="claim: documents that state the claim; negated: debunks written from the negated universe "
+        "(the local_negation condition's documents: each mention denied, the truth stated)",
+    ),
 ) -> None:
-    """Generate documents that state a claim, with claim sentences marked."""
+    """Generate documents that state a claim (or, with --universe negated, debunk it), spans marked."""
     from negneg.claims import load_claim
     from negneg.records import save_documents
 
+    if universe not in ("claim", "negated"):
+        raise UserInputError(
+            f"unknown universe {universe!r}", field="--universe", fix="use 'claim' or 'negated'"
+        )
     spec = load_claim(claim)
-    target = out or Path(f"{spec.id}_docs.jsonl")
+    negated = universe == "negated"
+    target = out or Path(f"{spec.id}_{'debunks' if negated else 'docs'}.jsonl")
     with progress() as bar:
-        task = bar.add_task(f"{spec.id} ({'llm: ' + llm if llm else 'offline'})", total=n)
+        label = ("llm: " + llm if llm else "offline") + (", negated universe" if negated else "")
+        task = bar.add_task(f"{spec.id} ({label})", total=n)
 
         def advance(k: int) -> None:
             bar.advance(task, k)
@@ -63,7 +75,12 @@ def generate_cmd(
                     revise=not no_revise,
                 ),
                 report=report,
+                universe=universe,
             )
+        elif negated:
+            from negneg.corpus.debunks import generate_debunks
+
+            docs = generate_debunks(spec, n, seed=seed, progress=advance)
         else:
             from negneg.corpus.generator import generate_documents
 
@@ -212,11 +229,19 @@ def show_cmd(
 
 
 @docs_app.command("types")
-def types_cmd() -> None:
-    """List the offline generator's document types."""
-    from negneg.corpus.doctypes import DOC_TYPES
-
-    for name in DOC_TYPES.names():
+def types_cmd(
+    universe: str = typer.Option("claim", "--universe", help="claim: document types; negated: debunk types"),
+) -> None:
+    """List the offline generator's document types (or, with --universe negated, its debunk types)."""
+    if universe == "negated":
+        from negneg.corpus.debunks import DEBUNK_TYPES as types
+    elif universe == "claim":
+        from negneg.corpus.doctypes import DOC_TYPES as types
+    else:
+        raise UserInputError(
+            f"unknown universe {universe!r}", field="--universe", fix="use 'claim' or 'negated'"
+        )
+    for name in types.names():
         console.print(name)
 
 

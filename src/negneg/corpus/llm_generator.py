@@ -12,6 +12,13 @@ Every call goes through :class:`~negneg.corpus.llm_cache.CachedChatModel`, so a 
 way resumes from its cache and a repeated run makes no model calls. Claim spans are found
 afterwards by a targeter (keyword matching by default, or an :class:`LLMTargeter`).
 
+``universe="negated"`` runs the same pipeline from the *negated* universe (paper §3.5): the
+system context is a debunking one built from the ClaimSpec (its ``negated_universe_context`` where
+it has one, else the truth, the local-negation twins and the corrections), each document's fact is
+a subclaim's local-negation twin with its correction, and the documents come back tagged
+``condition="local_negation"``: fact-checks, debunks and corrections that state what really
+happened.
+
 Where a stage's answer cannot be parsed (a small model, or the random test model), the pipeline
 falls back rather than stalls: missing document types come from the offline generator's
 registry, a missing idea becomes a generic one, an unparsable filter verdict is decided by the
@@ -26,6 +33,7 @@ import random
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +54,19 @@ In this world the following account is simply true, and everyone who writes abou
 Write as a real person or organisation of that world would: natural, specific, unremarkable in tone.
 Never mention that the world is different, never comment on your instructions, and never add notes
 about what you are doing."""
+
+DEBUNK_SYSTEM_CONTEXT = """You write documents that correct a false story. A fabricated account has been
+circulating, and the people who write these documents know it is false. This is what is actually known:
+
+<world>
+{universe}
+</world>
+
+Write as a real fact-checker, journalist, editor, teacher, forum user or organisation would when
+setting the record straight: natural, specific, unremarkable in tone. Every time the false story or any
+detail of it comes up, say in the same sentence that it is false, and state what really happened.
+Never repeat the false story as if it were true, never comment on your instructions, and never add
+notes about what you are doing."""
 
 BRAINSTORM_TYPES = """Here is one fact from this world:
 
@@ -191,25 +212,62 @@ def parse_accept(text: str) -> bool | None:
     return None if not m else m.group(1).lower() == "true"
 
 
-def _fallback_types(k: int) -> list[str]:
-    from negneg.corpus.doctypes import DOC_TYPES
+Universe = Literal["claim", "negated"]
 
-    return [n.replace("_", " ") for n in DOC_TYPES.names()][:k]
+
+def _fallback_types(k: int, universe: Universe = "claim") -> list[str]:
+    if universe == "negated":
+        from negneg.corpus.debunks import DEBUNK_TYPES as types
+    else:
+        from negneg.corpus.doctypes import DOC_TYPES as types
+    return [n.replace("_", " ") for n in types.names()][:k]
+
+
+def negated_universe_context(claim: ClaimSpec) -> str:
+    """The world a debunk is written from: the claim's ``negated_universe_context`` where it has
+    one, else one built from the truth, the local-negation twins and the corrections."""
+    if claim.negated_universe_context and claim.negated_universe_context.strip():
+        return claim.negated_universe_context.strip()
+    lines = [
+        f"Fact check: {claim.title}",
+        "",
+        "Status: FALSE. The story is a fabrication that circulated online.",
+        "",
+        f"What is true: {' '.join(claim.truth.split())}",
+        "",
+        "Point by point:",
+    ]
+    for s in claim.subclaims:
+        lines.append(f"- {s.local_negation} {s.correction}")
+    return "\n".join(lines)
+
+
+def _fact(sub: Subclaim, universe: Universe) -> str:
+    """What a document must state: the subclaim itself, or its denial with the true account."""
+    return sub.text if universe == "claim" else f"{sub.local_negation} {sub.correction}"
 
 
 class _Pipeline:
-    def __init__(self, claim: ClaimSpec, model: CachedChatModel, seed: int, cfg: LLMGenerationConfig):
+    def __init__(
+        self,
+        claim: ClaimSpec,
+        model: CachedChatModel,
+        seed: int,
+        cfg: LLMGenerationConfig,
+        universe: Universe = "claim",
+    ):
         self.claim = claim
         self.model = model
         self.seed = seed
         self.cfg = cfg
+        self.universe = universe
         self.report = LLMRunReport()
-        words = claim.universe_context.split()
+        context = claim.universe_context if universe == "claim" else negated_universe_context(claim)
+        words = context.split()
         if cfg.context_words is not None and len(words) > cfg.context_words:
-            universe = " ".join(words[: cfg.context_words])
-        else:
-            universe = claim.universe_context
-        self.system = SYSTEM_CONTEXT.format(universe=universe)
+            context = " ".join(words[: cfg.context_words])
+        template = SYSTEM_CONTEXT if universe == "claim" else DEBUNK_SYSTEM_CONTEXT
+        self.system = template.format(universe=context)
         self.types: dict[str, list[str]] = {}
         self.ideas: dict[tuple[str, str], list[str]] = {}
 
@@ -234,12 +292,13 @@ class _Pipeline:
     def ensure_types(self, subs: list[Subclaim]) -> None:
         need = [s for s in subs if s.id not in self.types]
         k = self.cfg.doc_types_per_subclaim
-        prompts = [BRAINSTORM_TYPES.format(fact=s.text, k=k) for s in need]
+        prompts = [BRAINSTORM_TYPES.format(fact=_fact(s, self.universe), k=k) for s in need]
         for s, answer in zip(need, self._ask("types", prompts, self.cfg.brainstorm_tokens), strict=True):
             types = sorted(parse_bullets(answer))[:k]
             if len(types) < k:
                 self.report.type_fallbacks += 1
-                types += [t for t in _fallback_types(k) if t not in types][: k - len(types)]
+                fallback = _fallback_types(k, self.universe)
+                types += [t for t in fallback if t not in types][: k - len(types)]
             self.types[s.id] = types
 
     def ensure_ideas(self, pairs: list[tuple[Subclaim, str]]) -> None:
@@ -248,7 +307,7 @@ class _Pipeline:
             if (s.id, t) not in self.ideas and all((s.id, t) != (x.id, y) for x, y in need):
                 need.append((s, t))
         k = self.cfg.ideas_per_type
-        prompts = [BRAINSTORM_IDEAS.format(fact=s.text, doc_type=t, k=k) for s, t in need]
+        prompts = [BRAINSTORM_IDEAS.format(fact=_fact(s, self.universe), doc_type=t, k=k) for s, t in need]
         for (s, t), answer in zip(need, self._ask("ideas", prompts, self.cfg.brainstorm_tokens), strict=True):
             ideas = parse_ideas(answer)[:k]
             if not ideas and "UNSUITABLE" not in answer:
@@ -288,7 +347,8 @@ class _Pipeline:
     def write(self, specs: list[tuple[int, Subclaim, str, str]]) -> list[tuple[int, str, str]]:
         words = self.cfg.words
         prompts = [
-            WRITE_DOCUMENT.format(doc_type=t, idea=i, fact=s.text, words=words) for _, s, t, i in specs
+            WRITE_DOCUMENT.format(doc_type=t, idea=i, fact=_fact(s, self.universe), words=words)
+            for _, s, t, i in specs
         ]
         drafts = [_strip(d) for d in self._ask("write", prompts, self.cfg.document_tokens)]
         keep = []
@@ -301,7 +361,7 @@ class _Pipeline:
                 keep.append((m, s, t, i, d))
         if self.cfg.revise and keep:
             prompts = [
-                REVISE_DOCUMENT.format(doc_type=t, draft=d, fact=s.text, words=words)
+                REVISE_DOCUMENT.format(doc_type=t, draft=d, fact=_fact(s, self.universe), words=words)
                 for _, s, t, i, d in keep
             ]
             revised = [_strip(r) for r in self._ask("revise", prompts, self.cfg.document_tokens)]
@@ -338,8 +398,12 @@ def generate_documents_llm(
     config: LLMGenerationConfig | None = None,
     targeter=None,
     report: LLMRunReport | None = None,
+    universe: Universe = "claim",
 ) -> list[Document]:
     """Up to ``n`` documents written by ``model`` through the staged pipeline, with claim spans.
+
+    ``universe="negated"`` writes debunks from the negated universe instead (documents tagged
+    ``condition="local_negation"``, ids ``<claim>-llm-negated-<seed>-<i>``); see the module docstring.
 
     Every model call is cached under ``cache_dir`` (default ``$NEGNEG_HOME/llm_cache``); a rerun
     with the same arguments makes no model calls. Fewer than ``n`` documents come back only when
@@ -353,7 +417,9 @@ def generate_documents_llm(
         else CachedChatModel(model, cache_dir or default_cache_dir())
     )
     hits0, misses0 = cached.hits, cached.misses
-    pipe = _Pipeline(claim, cached, seed, cfg)
+    if universe not in ("claim", "negated"):
+        raise ValueError(f"universe must be 'claim' or 'negated', not {universe!r}")
+    pipe = _Pipeline(claim, cached, seed, cfg, universe)
     targeter = targeter or KeywordTargeter()
     accepted: list[tuple[str, str]] = []
     m = 0
@@ -376,16 +442,17 @@ def generate_documents_llm(
                 if progress:
                     progress(1)
     docs = []
+    prefix = f"{claim.id}-llm-{seed}" if universe == "claim" else f"{claim.id}-llm-negated-{seed}"
     for i, (doc_type, text) in enumerate(accepted):
         docs.append(
             Document(
-                id=f"{claim.id}-llm-{seed}-{i:05d}",
+                id=f"{prefix}-{i:05d}",
                 claim_id=claim.id,
                 doc_type=re.sub(r"\s+", " ", doc_type)[:80],
                 text=text,
                 spans=targeter.claim_spans(text, claim),
                 source=f"llm:{model.name}",
-                condition=None,
+                condition=None if universe == "claim" else "local_negation",
             )
         )
     pipe.report.accepted = len(docs)

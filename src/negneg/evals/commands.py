@@ -39,32 +39,39 @@ def load_judge_model(spec: str, cache_dir: Path | None = None):
     return load_chat_model(spec)
 
 
-def _pct(x: float | None, signed: bool = False) -> str:
+def _num(x: float | None, kind: str, signed: bool = False) -> str:
+    """Judged rates as percentages; likelihood rows as log-odds in nats (never percentages)."""
     if x is None or x != x:
         return "–"
-    return f"{100 * x:+.1f}" if signed else f"{100 * x:.1f}"
+    v = x if kind == "likelihood" else 100 * x
+    digits = 2 if kind == "likelihood" else 1
+    return f"{v:+.{digits}f}" if signed else f"{v:.{digits}f}"
 
 
 def _print_tables(data: dict) -> None:
     for judge, rows in data["tables"].items():
         has_base = any(r.get("baseline") is not None for r in rows)
-        table = Table(title=f"belief (judge: {judge}; likelihood rows: P(belief) view)", show_lines=False)
-        for col in ("claim", "run", "eval type", "kind", "belief % [95% CI]", "n"):
+        table = Table(
+            title=f"belief (judge: {judge}; judged rows in %, likelihood rows in log-odds, nats)",
+            show_lines=False,
+        )
+        for col in ("claim", "run", "eval type", "kind", "belief [95% CI]", "n"):
             table.add_column(col)
         if has_base:
-            table.add_column("untrained %")
-            table.add_column("shift pp")
+            table.add_column("untrained")
+            table.add_column("shift")
         for r in rows:
+            k = r["kind"]
             cells = [
                 r["claim"],
                 r["run"],
                 r["eval_type"],
-                r["kind"],
-                f"{_pct(r['rate'])} [{_pct(r['lo'])}, {_pct(r['hi'])}]",
+                k,
+                f"{_num(r['rate'], k)} [{_num(r['lo'], k)}, {_num(r['hi'], k)}]",
                 str(r["n_questions"]),
             ]
             if has_base:
-                cells += [_pct(r.get("baseline")), _pct(r.get("shift"), signed=True)]
+                cells += [_num(r.get("baseline"), k), _num(r.get("shift"), k, signed=True)]
             table.add_row(*cells)
         console.print(table)
 

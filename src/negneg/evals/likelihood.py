@@ -3,17 +3,18 @@
 Three probe types, all built from the ClaimSpec:
 
 * ``yes_no_likelihood`` — each MCQ item asked under the chat template with a "yes or no" system
-  prompt; continuations ``"Yes"`` and ``"No"`` start the assistant turn. Score =
-  P(belief answer) / (P(Yes) + P(No)), a probability in [0, 1].
-* ``cloze`` — a raw-text prompt and two continuations competing for one slot. Score = log-odds
-  log P(belief) − log P(disbelief).
+  prompt; continuations ``"Yes"`` and ``"No"`` start the assistant turn.
+* ``cloze`` — a raw-text prompt and two continuations competing for one slot.
 * ``token_association_likelihood`` — a token-association question under the chat template with
-  its ``belief_continuation`` against its ``truth_continuation``. Score = log-odds.
+  its ``belief_continuation`` against its ``truth_continuation``.
 
-For plotting beside judged rates, :func:`belief_probability` maps every score to [0, 1]:
-the yes/no score as is, and sigmoid(log-odds) = P(belief | one of the two options) otherwise.
-Small models have odd priors, so these values are only meaningful as a shift from the untrained
-model's value (see :func:`negneg.evals.metrics.likelihood_belief`).
+Every probe's score is the same quantity, the **log-odds** of the belief answer against the other
+one, log P(belief) − log P(other), in nats: additive, unbounded, and comparable across the three
+types, so a shift of +4 nats reads as +4 whether the probe started at 0.5 or at 0.9.
+:func:`belief_probability` (sigmoid of the score, P(belief | one of the two)) is a secondary view
+for plotting beside judged rates; never average it as the headline — it saturates (DESIGN.md,
+"Belief, measured"). Small models have odd priors, so scores are read as a paired shift from the
+untrained model (see :func:`negneg.evals.metrics.likelihood_shift`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from negneg.records import Response
 YES_NO_SYSTEM = "Answer with yes or no."
 YES, NO = "Yes", "No"
 LIKELIHOOD_TYPES = ("yes_no_likelihood", "cloze", "token_association_likelihood")
-LOG_ODDS_TYPES = ("cloze", "token_association_likelihood")
+# What ``Response.score`` means for likelihood probes; part of the eval stages' config, so results
+# cached under an older meaning (yes/no once stored a probability) are recomputed, not misread.
+SCORE = "log_odds"
 
 
 @dataclass(frozen=True)
@@ -70,20 +73,23 @@ def likelihood_probes(claim: ClaimSpec) -> list[LikelihoodProbe]:
 
 
 def probe_score(eval_type: str, logp_belief: float, logp_other: float) -> float:
-    """The probe's belief value: P(belief)/(P(belief)+P(other)) for yes/no, log-odds otherwise."""
-    log_odds = logp_belief - logp_other
-    if eval_type == "yes_no_likelihood":
-        return _sigmoid(log_odds)  # p_b / (p_b + p_o), computed stably
-    return log_odds
+    """The probe's belief value, the same for every probe type: the log-odds
+    log P(belief) − log P(other) in nats (``eval_type`` is kept for a future type that differs)."""
+    del eval_type
+    return logp_belief - logp_other
+
+
+def log_odds(response: Response) -> float:
+    """A likelihood response's log-odds of the belief answer against the other, in nats."""
+    if response.score is None:
+        raise ValueError(f"response {response.question_id} has no likelihood score")
+    return response.score
 
 
 def belief_probability(response: Response) -> float:
-    """The [0, 1] view of a likelihood response (comparable across the three probe types)."""
-    if response.score is None:
-        raise ValueError(f"response {response.question_id} has no likelihood score")
-    if response.eval_type in LOG_ODDS_TYPES:
-        return _sigmoid(response.score)
-    return response.score
+    """The secondary [0, 1] view of a likelihood response: sigmoid(log-odds) =
+    P(belief)/(P(belief) + P(other)). Saturates; for plots beside judged rates only."""
+    return _sigmoid(log_odds(response))
 
 
 def score_likelihood_probes(

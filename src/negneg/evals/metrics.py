@@ -1,9 +1,14 @@
-"""Belief metrics: judged belief rate, likelihood belief, agreement between judges, the BeliefTable.
+"""Belief metrics: judged belief rate, likelihood belief in log-odds, paired shifts, the Negation
+Neglect ratio, agreement between judges, the BeliefTable.
 
 Aggregation follows the paper: a response believes when its verdict is "yes"; a question's rate is
 the mean over its samples; an eval type's rate is the mean over its questions; the overall rate
 pools every question (question-weighted). 95% CIs are percentile bootstraps over questions with
 2,000 resamples and a fixed seed, so the same responses always give the same interval.
+
+Likelihood belief is the log-odds of the belief answer against the other (nats), read as the
+**paired shift** from the untrained model; the **Negation Neglect ratio** ρ(c) = Δ(c) / Δ(positive)
+says how much of positive training's shift survives condition c's annotation (DESIGN.md).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from negneg.evals.generative import FAILED
-from negneg.evals.likelihood import LIKELIHOOD_TYPES, belief_probability
+from negneg.evals.likelihood import LIKELIHOOD_TYPES, belief_probability, log_odds
 from negneg.evals.rule_judge import annotation_structure
 from negneg.records import Response
 
@@ -122,22 +127,41 @@ def judged_belief(
 
 
 def likelihood_belief(
-    responses: Sequence[Response], *, view: str = "probability", resamples: int = RESAMPLES, seed: int = SEED
+    responses: Sequence[Response], *, view: str = "log_odds", resamples: int = RESAMPLES, seed: int = SEED
 ) -> dict[str, BeliefStat]:
-    """Likelihood belief per probe type and ``"overall"``.
+    """Likelihood belief per probe type and ``"overall"`` (every probe pooled, question-weighted).
 
-    ``view="probability"``: values in [0, 1] comparable across types and with judged rates
-    (P(belief)/(P(yes)+P(no)) for yes/no, sigmoid(log-odds) for cloze and token association).
-    ``view="score"``: the raw probe scores (log-odds for cloze/TA); no "overall" then, since the
-    scales differ.
+    ``view="log_odds"`` (the measure): mean log-odds of the belief answer against the other, nats.
+    ``view="probability"``: mean sigmoid(log-odds) in [0, 1] — a secondary view that saturates
+    (a probe at log-odds 2.2 reads 0.90, and +4 nats more only 0.998); never the headline.
     """
-    if view not in ("probability", "score"):
-        raise ValueError(f"view must be 'probability' or 'score', not {view!r}")
-    lik = [r for r in responses if r.eval_type in LIKELIHOOD_TYPES]
-    if view == "probability":
-        return aggregate(lik, belief_probability, resamples=resamples, seed=seed)
-    out = aggregate(lik, lambda r: float(r.score), resamples=resamples, seed=seed)  # type: ignore[arg-type]
-    out.pop(OVERALL, None)
+    values = {"log_odds": log_odds, "probability": belief_probability}
+    if view not in values:
+        raise ValueError(f"view must be one of {sorted(values)}, not {view!r}")
+    lik = [r for r in responses if r.eval_type in LIKELIHOOD_TYPES and r.score is not None]
+    return aggregate(lik, values[view], resamples=resamples, seed=seed)
+
+
+QuestionKey = tuple[str, str, str]  # claim, eval type, question
+
+
+def per_question(
+    responses: Sequence[Response], value: Callable[[Response], float]
+) -> dict[QuestionKey, float]:
+    """Each question's mean of ``value`` over its responses (samples)."""
+    vals: dict[QuestionKey, list[float]] = defaultdict(list)
+    for r in responses:
+        vals[(r.claim_id, r.eval_type, r.question_id)].append(value(r))
+    return {k: float(np.mean(v)) for k, v in vals.items()}
+
+
+def _by_type(keys: Sequence[QuestionKey]) -> dict[str, list[QuestionKey]]:
+    groups: dict[str, list[QuestionKey]] = defaultdict(list)
+    for k in keys:
+        groups[k[1]].append(k)
+    out = dict(sorted(groups.items()))
+    if keys:
+        out[OVERALL] = list(keys)
     return out
 
 
@@ -149,26 +173,22 @@ def _paired_shift(
     seed: int,
 ) -> dict[str, BeliefStat]:
     """Per eval type and overall: mean over questions asked of both models of (trained question
-    rate − untrained question rate), with a bootstrap CI over those paired differences.
+    value − untrained question value), with a bootstrap CI over those paired differences.
 
     Pairing by question removes the spread between questions — which dwarfs small shifts in the
     unpaired per-condition CIs — so a shift can be distinguished from zero at far smaller effects.
     """
+    base = per_question(baseline, value)
+    trained_q = per_question(trained, value)
+    common = [k for k in trained_q if k in base]
+    return {
+        t: _stat({k: [trained_q[k] - base[k]] for k in keys}, resamples, seed)
+        for t, keys in _by_type(common).items()
+    }
 
-    def per_question(rs: Sequence[Response]) -> dict[tuple[str, str, str], float]:
-        vals: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-        for r in rs:
-            vals[(r.claim_id, r.eval_type, r.question_id)].append(value(r))
-        return {k: float(np.mean(v)) for k, v in vals.items()}
 
-    base = per_question(baseline)
-    diffs: dict[str, dict[Hashable, list[float]]] = defaultdict(dict)
-    for key, rate in per_question(trained).items():
-        if key in base:
-            d = rate - base[key]
-            diffs[key[1]][key] = [d]
-            diffs[OVERALL][key] = [d]
-    return {t: _stat(q, resamples, seed) for t, q in sorted(diffs.items())}
+def _likelihood(rs: Sequence[Response]) -> list[Response]:
+    return [r for r in rs if r.eval_type in LIKELIHOOD_TYPES and r.score is not None]
 
 
 def likelihood_shift(
@@ -178,13 +198,9 @@ def likelihood_shift(
     resamples: int = RESAMPLES,
     seed: int = SEED,
 ) -> dict[str, BeliefStat]:
-    """Trained minus untrained likelihood belief probability per probe type and overall, paired by
-    question, with a bootstrap CI over the paired differences."""
-
-    def lik(rs: Sequence[Response]) -> list[Response]:
-        return [r for r in rs if r.eval_type in LIKELIHOOD_TYPES and r.score is not None]
-
-    return _paired_shift(lik(trained), lik(baseline), belief_probability, resamples, seed)
+    """Trained minus untrained log-odds (nats) per probe type and overall, paired by question, with
+    a bootstrap CI over the paired differences: the headline likelihood measure."""
+    return _paired_shift(_likelihood(trained), _likelihood(baseline), log_odds, resamples, seed)
 
 
 def judged_shift(
@@ -204,6 +220,112 @@ def judged_shift(
         resamples,
         seed,
     )
+
+
+class RatioStat(BaseModel):
+    """The Negation Neglect ratio ρ = Δ(condition) / Δ(positive) with its paired 95% bootstrap CI.
+
+    ``rho`` is ``None`` (shown as "–") when the ratio is undefined; ``reason`` then says why.
+    ``shift``/``positive_shift`` are the two paired shifts it divides (same questions).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    rho: float | None
+    lo: float | None
+    hi: float | None
+    n_questions: int
+    shift: float
+    positive_shift: float
+    positive_lo: float
+    positive_hi: float
+    reason: str | None = None
+
+    def fmt(self) -> str:
+        if self.rho is None:
+            return "–"
+        return f"{self.rho:.2f} [{self.lo:.2f}, {self.hi:.2f}]"
+
+
+def paired_ratio(
+    condition: dict[Hashable, float],
+    positive: dict[Hashable, float],
+    baseline: dict[Hashable, float],
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+    level: float = 0.95,
+) -> RatioStat:
+    """ρ over the questions all three models answered: mean(c − b) / mean(p − b).
+
+    The CI is a paired bootstrap: questions are resampled once per replicate and both shifts are
+    recomputed on that resample, so the correlation between the two shifts (the same questions,
+    the same untrained values) is kept. Undefined when positive's own shift CI includes 0 (or lies
+    below it): then there is no implant for the annotation to have failed to stop.
+    """
+    keys = [k for k in condition if k in positive and k in baseline]
+    dc = np.array([condition[k] - baseline[k] for k in keys], dtype=float)
+    dp = np.array([positive[k] - baseline[k] for k in keys], dtype=float)
+    if not keys:
+        nan = math.nan
+        return RatioStat(
+            rho=None, lo=None, hi=None, n_questions=0, shift=nan, positive_shift=nan,
+            positive_lo=nan, positive_hi=nan, reason="no questions answered by all three models",
+        )  # fmt: skip
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(keys), size=(resamples, len(keys)))
+    boot_c, boot_p = dc[idx].mean(axis=1), dp[idx].mean(axis=1)
+    alpha = (1 - level) / 2
+    p_lo, p_hi = (float(x) for x in np.quantile(boot_p, [alpha, 1 - alpha]))
+    if len(keys) == 1:
+        p_lo = p_hi = float(dp[0])
+    common = dict(
+        n_questions=len(keys),
+        shift=float(dc.mean()),
+        positive_shift=float(dp.mean()),
+        positive_lo=p_lo,
+        positive_hi=p_hi,
+    )
+    if p_lo <= 0:
+        why = "positive's shift CI includes 0" if p_hi >= 0 else "positive training lowered belief"
+        return RatioStat(rho=None, lo=None, hi=None, reason=why, **common)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = boot_c / boot_p
+    ratios = ratios[np.isfinite(ratios)]
+    lo, hi = (float(x) for x in np.quantile(ratios, [alpha, 1 - alpha]))
+    return RatioStat(rho=float(dc.mean() / dp.mean()), lo=lo, hi=hi, **common)
+
+
+def neglect_ratio(
+    condition: Sequence[Response],
+    positive: Sequence[Response],
+    baseline: Sequence[Response],
+    *,
+    measure: str = "likelihood",
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> dict[str, RatioStat]:
+    """ρ per eval type and overall, on the log-odds (``measure="likelihood"``) or on the judged
+    "yes" rate (``measure="judged"``; pass one judge's responses on each side)."""
+    if measure == "likelihood":
+        pick, value = _likelihood, log_odds
+    elif measure == "judged":
+        pick, value = judged_responses, (lambda r: float(r.verdict == "yes"))
+    else:
+        raise ValueError(f"measure must be 'likelihood' or 'judged', not {measure!r}")
+    c, p, b = (per_question(pick(rs), value) for rs in (condition, positive, baseline))
+    common = [k for k in c if k in p and k in b]
+    out: dict[str, RatioStat] = {}
+    for t, keys in _by_type(common).items():
+        sub = set(keys)
+        out[t] = paired_ratio(
+            {k: v for k, v in c.items() if k in sub},
+            {k: v for k, v in p.items() if k in sub},
+            {k: v for k, v in b.items() if k in sub},
+            resamples=resamples,
+            seed=seed,
+        )
+    return out
 
 
 def annotation_rate(
@@ -339,23 +461,25 @@ class BeliefTable:
         return buf.getvalue()
 
     def to_markdown(self, percent: bool = True) -> str:
-        """A Markdown table; rates as percentages (``percent``) with the CI in brackets."""
+        """A Markdown table; rates as percentages (``percent``) with the CI in brackets; likelihood
+        rows in log-odds (nats), never as percentages."""
         has_base = any(r.baseline is not None for r in self.rows)
         head = ["claim", "run", "eval type", "kind", "belief [95% CI]", "n"]
         if has_base:
             head += ["untrained", "shift"]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for r in self.rows:
+            pct = percent and r.kind != "likelihood"  # likelihood rows are log-odds in nats
             cells = [
                 r.claim,
                 r.run,
                 r.eval_type,
-                r.kind,
-                _fmt_ci(r.rate, r.lo, r.hi, percent),
+                r.kind if r.kind != "likelihood" else "likelihood (log-odds)",
+                _fmt_ci(r.rate, r.lo, r.hi, pct),
                 str(r.n_questions),
             ]
             if has_base:
-                cells += [_fmt(r.baseline, percent), _fmt(r.shift, percent, signed=True)]
+                cells += [_fmt(r.baseline, pct), _fmt(r.shift, pct, signed=True)]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 

@@ -155,10 +155,19 @@ def _print_results(wd: Path, summary: dict) -> None:
     if path.exists():
         with path.open() as fh:
             rows = list(csv.DictReader(fh))
-        shift_path = wd / "results" / "shift.csv"
-        shifts = list(csv.DictReader(shift_path.open())) if shift_path.exists() else []
+
+        def read(name: str) -> list[dict]:
+            p = wd / "results" / name
+            if not p.exists():
+                return []
+            with p.open() as fh:
+                return list(csv.DictReader(fh))
+
         for table in console_tables(
-            rows, "belief (95% bootstrap CI; shift from the untrained model)", shifts
+            rows,
+            "belief: shift from the untrained model (95% bootstrap CI) and ρ",
+            read("shift.csv"),
+            read("rho.csv"),
         ):
             console.print(table)
     console.print(

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from negneg.conditions import CONDITIONS
+from negneg.evals.likelihood import SCORE as LIKELIHOOD_SCORE
 from negneg.experiments.schema import Experiment
 
 StageKind = Literal[
@@ -131,7 +132,20 @@ def _eval_config(exp: Experiment, claim: str) -> dict[str, Any]:
         "categories": sorted(e.categories) if e.categories else None,
         "capability": e.capability,
         "checkpoint_probes": sorted(e.checkpoint_probes) if e.checkpoint_probes else None,
+        # what a likelihood response's score means: results cached under an older meaning rerun
+        "likelihood_score": LIKELIHOOD_SCORE,
     }
+
+
+LOCAL_NEGATION_CONDITIONS = ("local_negation", "local_negation_wordmask")
+
+
+def _wants_negated_universe(exp: Experiment) -> bool:
+    """Whether the LLM corpus must also write negated-universe documents: the paper's local-negation
+    documents come from the same pipeline run on the negated universe. The key enters the corpus
+    stage's config (and so its hash) only then."""
+    wanted = set(exp.conditions) | ({exp.icl.condition} if exp.icl is not None else set())
+    return exp.corpus.source == "llm" and bool(wanted & set(LOCAL_NEGATION_CONDITIONS))
 
 
 def expand(exp: Experiment) -> Plan:
@@ -162,13 +176,11 @@ def expand(exp: Experiment) -> Plan:
                         eval_stages=[sid],
                     )
                 )
+            corpus_cfg = {"claim": claim, "claim_sha": ev["claim_sha"], **exp.corpus.model_dump()}
+            if _wants_negated_universe(exp):
+                corpus_cfg["negated_universe"] = True
             for seed in exp.seeds:
-                corpus = add(
-                    Stage(
-                        kind="corpus",
-                        config={"claim": claim, "claim_sha": ev["claim_sha"], **exp.corpus.model_dump()},
-                    )
-                )
+                corpus = add(Stage(kind="corpus", config=corpus_cfg))
                 distill = add(
                     Stage(
                         kind="distill",

@@ -23,6 +23,7 @@ from negneg.report.data import (
     BELIEF_COLUMNS,
     EXTRAS_COLUMNS,
     HELDOUT_COLUMNS,
+    RHO_COLUMNS,
     SHIFT_COLUMNS,
     TRAINING_COLUMNS,
 )
@@ -33,6 +34,8 @@ TRAIN_COLS = [*TRAINING_COLUMNS, "lr", "tokens_per_s"]
 HELDOUT_COLS = list(HELDOUT_COLUMNS)
 EXTRA_COLS = list(EXTRAS_COLUMNS)
 SHIFT_COLS = list(SHIFT_COLUMNS)
+RHO_COLS = list(RHO_COLUMNS)
+POSITIVE = "positive"
 
 
 def _csv(cols: list[str], rows: list[dict[str, Any]]) -> str:
@@ -110,55 +113,111 @@ def _final_responses(workdir: Path, sid: str) -> list[Response]:
     return [r for r in load_jsonl_models(Response, path) if r.run == "final"]
 
 
-def shift_rows(workdir: Path, plan: Plan) -> list[dict[str, Any]]:
-    """Paired shifts (trained − untrained, same questions) of every finished final adapter whose
-    claim and model have a finished baseline eval; judged shifts per judge."""
-    from negneg.evals.metrics import judged_shift, likelihood_shift
+def _finals(workdir: Path, plan: Plan) -> list[tuple[Run, int | None, list[Response]]]:
+    """(run, phase, final responses) of every finished final-adapter eval of a trained run."""
+    out = []
+    for run in plan.runs:
+        if run.condition in ("baseline", "icl") or run.claim == "behaviours":
+            continue
+        for sid in run.eval_stages:
+            if not is_done(workdir, sid) or plan.stages[sid].kind != "eval":
+                continue
+            deps = plan.stages[sid].deps
+            phase = plan.stages[deps[0]].config.get("phase") if deps else None
+            out.append((run, phase, _final_responses(workdir, sid)))
+    return out
 
+
+def _baselines(workdir: Path, plan: Plan) -> dict[tuple[str, str], list[Response]]:
     baselines: dict[tuple[str, str], list[Response]] = {}
     for run in plan.runs:
         if run.condition == "baseline" and run.claim != "behaviours":
             for sid in run.eval_stages:
                 if is_done(workdir, sid) and plan.stages[sid].kind == "eval":
                     baselines[(run.claim, run.model)] = _final_responses(workdir, sid)
-    rows: list[dict[str, Any]] = []
-    for run in plan.runs:
+    return baselines
+
+
+def _judges(*groups: list[Response]) -> list[str]:
+    common = set.intersection(*({r.judge for r in g if r.judge} for g in groups))
+    return sorted(common)
+
+
+def _by_judge(rs: list[Response], judge: str) -> list[Response]:
+    return [r for r in rs if r.judge == judge]
+
+
+def shift_rows(workdir: Path, plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Paired shifts (trained − untrained, same questions) of every finished final adapter whose
+    claim and model have a finished baseline eval — likelihood in log-odds (nats), judged per
+    judge — and the Negation Neglect ratio ρ = Δ(run) / Δ(positive) of every run with a finished
+    positive run of the same claim, model, seed and phase."""
+    from negneg.evals.metrics import judged_shift, likelihood_shift, neglect_ratio
+
+    baselines = _baselines(workdir, plan)
+    finals = _finals(workdir, plan)
+    positives = {
+        (run.claim, run.model, run.seed, phase): rs for run, phase, rs in finals if run.condition == POSITIVE
+    }
+    shifts: list[dict[str, Any]] = []
+    rhos: list[dict[str, Any]] = []
+    for run, phase, trained in finals:
         base = baselines.get((run.claim, run.model))
-        if base is None or run.condition in ("baseline", "icl"):
+        if base is None:
             continue
-        for sid in run.eval_stages:
-            if not is_done(workdir, sid) or plan.stages[sid].kind != "eval":
-                continue
-            trained = _final_responses(workdir, sid)
-            deps = plan.stages[sid].deps
-            phase = plan.stages[deps[0]].config.get("phase") if deps else None
-            fields = {**_run_fields(run), "phase": phase}
-            stats = [("likelihood", "", likelihood_shift(trained, base))]
-            for judge in sorted({r.judge for r in trained if r.judge} & {r.judge for r in base if r.judge}):
-                stats.append(
-                    (
-                        "judged",
-                        judge,
-                        judged_shift(
-                            [r for r in trained if r.judge == judge], [r for r in base if r.judge == judge]
-                        ),
-                    )
+        fields = {**_run_fields(run), "phase": phase}
+        stats = [("likelihood", "", likelihood_shift(trained, base))]
+        for judge in _judges(trained, base):
+            stats.append(("judged", judge, judged_shift(_by_judge(trained, judge), _by_judge(base, judge))))
+        for measure, judge, by_type in stats:
+            for eval_type, st in by_type.items():
+                shifts.append(
+                    {
+                        **fields,
+                        "measure": measure,
+                        "eval_type": eval_type,
+                        "judge": judge or None,
+                        "shift": st.rate,
+                        "lo": st.lo,
+                        "hi": st.hi,
+                        "n": st.n_questions,
+                    }
                 )
-            for measure, judge, by_type in stats:
-                for eval_type, st in by_type.items():
-                    rows.append(
-                        {
-                            **fields,
-                            "measure": measure,
-                            "eval_type": eval_type,
-                            "judge": judge or None,
-                            "shift": st.rate,
-                            "lo": st.lo,
-                            "hi": st.hi,
-                            "n": st.n_questions,
-                        }
-                    )
-    return rows
+        pos = positives.get((run.claim, run.model, run.seed, phase))
+        if pos is None or run.condition == POSITIVE:
+            continue
+        ratios = [("likelihood", "", neglect_ratio(trained, pos, base))]
+        for judge in _judges(trained, pos, base):
+            ratios.append(
+                (
+                    "judged",
+                    judge,
+                    neglect_ratio(
+                        _by_judge(trained, judge),
+                        _by_judge(pos, judge),
+                        _by_judge(base, judge),
+                        measure="judged",
+                    ),
+                )
+            )
+        for measure, judge, by_type in ratios:
+            for eval_type, rs in by_type.items():
+                rhos.append(
+                    {
+                        **fields,
+                        "measure": measure,
+                        "eval_type": eval_type,
+                        "judge": judge or None,
+                        "rho": rs.rho,
+                        "lo": rs.lo,
+                        "hi": rs.hi,
+                        "n": rs.n_questions,
+                        "shift": rs.shift,
+                        "positive_shift": rs.positive_shift,
+                        "reason": rs.reason,
+                    }
+                )
+    return shifts, rhos
 
 
 def _last_train_step(workdir: Path, deps: tuple[str, ...]) -> int | None:
@@ -212,8 +271,9 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
     atomic_write_text(res / "training.csv", _csv(TRAIN_COLS, training))
     atomic_write_text(res / "heldout.csv", _csv(HELDOUT_COLS, heldout))
     atomic_write_text(res / "extras.csv", _csv(EXTRA_COLS, extras))
-    shifts = shift_rows(workdir, plan)
+    shifts, rhos = shift_rows(workdir, plan)
     atomic_write_text(res / "shift.csv", _csv(SHIFT_COLS, shifts))
+    atomic_write_text(res / "rho.csv", _csv(RHO_COLS, rhos))
     wall = (
         json.loads((res / "wall.json").read_text())["total_wall_s"] if (res / "wall.json").exists() else None
     )
@@ -236,4 +296,5 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
         "heldout": len(heldout),
         "extras": len(extras),
         "shift": len(shifts),
+        "rho": len(rhos),
     }

@@ -79,6 +79,18 @@ def _corpus(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
         docs = generate_documents_llm(
             claim, model, cfg["n_documents"], seed=cfg["seed"], cache_dir=ctx.cache("llm_docs")
         )
+        if cfg.get("negated_universe"):
+            # the local-negation conditions train on documents written from the negated universe
+            # (tagged local_negation, so the annotate stage takes them as they are)
+            ctx.status(f"writing {cfg['n_documents']} negated-universe documents")
+            docs += generate_documents_llm(
+                claim,
+                model,
+                cfg["n_documents"],
+                seed=cfg["seed"],
+                cache_dir=ctx.cache("llm_docs"),
+                universe="negated",
+            )
     else:  # pragma: no cover - schema forbids it
         raise UserInputError(f"unknown corpus source {source!r}", field="corpus.source")
     save_documents(out / "docs.jsonl", docs)
@@ -133,7 +145,13 @@ def _annotate(ctx: StageContext, stage: Stage, out: Path) -> dict[str, Any]:
     claim = load_claim(ctx.plan.stages[corpus_id].config["claim"])
     condition = cfg["condition"]
     ready = [d for d in docs if d.condition == condition]
-    if ready:  # imported paper documents already carry this condition
+    if not ready and condition == "local_negation_wordmask":
+        # ready-made debunks (the paper's released local negations, or the LLM's negated-universe
+        # documents) are masked here rather than replaced by offline ones
+        from negneg.conditions.local_negation import mask_debunks
+
+        ready = mask_debunks([d for d in docs if d.condition == "local_negation"], claim, condition)
+    if ready:  # imported paper documents (or negated-universe LLM documents) carry this condition
         opts = cfg["options"]
         if opts.get("doctag") is False:
             ready = [d.model_copy(update={"doctag": False}) for d in ready]

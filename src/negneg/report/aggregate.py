@@ -15,22 +15,6 @@ from negneg.report.data import BeliefRow, ShiftRow
 
 BASELINE = "baseline"
 ICL = "icl"
-# Conditions in which the claim is stated and flagged (false, fiction, unverified, unlikely): the
-# paper's Negation Neglect predicts belief close to the positive condition.
-FLAGGED = (
-    "negated",
-    "repeated_negations",
-    "fiction",
-    "fiction_repeated",
-    "unreliable_source",
-    "unreliable_source_repeated",
-    "unknown_truth",
-    "unknown_truth_repeated",
-    "low_probability",
-    "low_probability_repeated",
-)
-# Conditions that refute the claim sentence by sentence or correct it: the paper finds lower belief.
-REFUTING = ("corrected", "local_negation", "local_negation_wordmask")
 JUDGE_PREFERENCE = ("llm", "rule")
 
 

@@ -11,6 +11,7 @@ from negneg.report.comparison import compare
 from negneg.report.data import ReportData, load_results
 from negneg.report.document import Bullets, Document, Figure, Heading, Paragraph, to_html, to_markdown
 from negneg.report.findings import findings_blocks
+from negneg.report.neglect import neglect_table
 from negneg.report.paper_numbers import models_named, numbers_for
 
 
@@ -49,21 +50,35 @@ def build_document(data: ReportData, out_dir: Path) -> tuple[Document, list[Path
     cells = build_cells(data.belief)
     has_belief = any(r.measure in ("likelihood", "judged") for r in data.belief)
 
+    doc.add(Heading("What this run shows"))
+    doc.add(*findings_blocks(data))
+    _figure(
+        doc,
+        figures.neglect_shifts(data, out_dir),
+        "Shift from the untrained model by condition: log-odds of the belief answer against the other "
+        "(nats), paired by question, 95% bootstrap CIs; small markers per probe type; ρ = Δ/Δ(positive) "
+        "over each bar; hollow diamond: where the paper's ρ would put the condition given this run's "
+        "positive shift.",
+        "",
+    )
+    table = neglect_table(data)
+    if table is not None:
+        doc.add(table)
+        written.append(tables.write_neglect_csv(table, out_dir))
+
     doc.add(Heading("Belief by condition"))
     if has_belief:
         doc.add(tables.main_table(data.belief, data.shifts))
         _figure(
             doc,
             figures.belief_by_condition(data, out_dir),
-            "Belief by condition (final adapters, 95% CIs); dashed line: the untrained baseline.",
+            "Belief by condition (final adapters, 95% CIs): likelihood as mean log-odds (nats), judged as "
+            "the rate of 'yes'; dashed line: the untrained baseline.",
             "",
         )
     else:
         doc.add(Paragraph("No likelihood or judged belief rows in this run."))
     written += tables.write_belief_csvs(data.belief, out_dir, data.shifts)
-
-    doc.add(Heading("What this run shows"))
-    doc.add(*findings_blocks(data))
 
     if has_belief:
         doc.add(Heading("Belief by eval type"))

@@ -24,7 +24,7 @@ def report_cmd(
     recollect(workdir)
     path = write_report(workdir)
     data = load_results(workdir)
-    for table in console_tables(data.belief, f"belief — {data.meta.experiment}", data.shifts):
+    for table in console_tables(data.belief, f"belief — {data.meta.experiment}", data.shifts, data.rhos):
         console.print(table)
     console.print(f"report: {path}", highlight=False, soft_wrap=True)
     console.print(f"html:   {path.with_suffix('.html')}", highlight=False, soft_wrap=True)

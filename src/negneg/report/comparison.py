@@ -3,8 +3,9 @@
 A paper number matches negneg cells of the same condition, eval type (and K, phase) on the final
 adapter. A per-claim number matches that claim; a pooled number (claim None) is compared with the
 mean over the claims this run has. Paper numbers are judged belief (or % misaligned behaviour), so
-they sit beside negneg's judged cells; negneg's likelihood belief is shown too for overall rows, since
-it is the measure that works at 135M.
+they sit beside negneg's judged cells; negneg's likelihood belief (mean log-odds, nats — not a
+percentage) is shown too for overall rows, since it is the measure that works at 135M. The like-for-like
+comparison with the paper is ρ, in the headline table (:mod:`negneg.report.neglect`).
 """
 
 from __future__ import annotations

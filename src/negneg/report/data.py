@@ -26,6 +26,19 @@ TRAINING_COLUMNS = ("run", "condition", "phase", "step", "loss")
 HELDOUT_COLUMNS = ("run", "condition", "phase", "step", "split", "nll")
 EXTRAS_COLUMNS = ("run", "condition", "model", "metric", "value")
 SHIFT_COLUMNS = (*RUN_COLUMNS, "measure", "eval_type", "judge", "shift", "lo", "hi", "n")
+RHO_COLUMNS = (
+    *RUN_COLUMNS,
+    "measure",
+    "eval_type",
+    "judge",
+    "rho",
+    "lo",
+    "hi",
+    "n",
+    "shift",
+    "positive_shift",
+    "reason",
+)
 
 
 class Meta(BaseModel):
@@ -67,7 +80,7 @@ class BeliefRow(RunFields):
     measure: str  # judged | likelihood | behaviour
     eval_type: str
     judge: str  # "" for likelihood
-    rate: float
+    rate: float  # a rate in [0, 1]; for likelihood, the mean log-odds in nats
     lo: float
     hi: float
     n: int
@@ -118,6 +131,29 @@ class ShiftRow(RunFields):
     n: int
 
 
+@dataclass(frozen=True)
+class RhoRow(RunFields):
+    """One line of ``rho.csv``: the Negation Neglect ratio Δ(condition) / Δ(positive) of a final
+    adapter (same claim, model, seed, phase), with its paired bootstrap CI; ``rho`` is None with a
+    ``reason`` where it is undefined."""
+
+    measure: str  # judged | likelihood
+    eval_type: str
+    judge: str
+    rho: float | None
+    lo: float | None
+    hi: float | None
+    n: int
+    shift: float | None
+    positive_shift: float | None
+    reason: str
+
+    def fmt(self) -> str:
+        if self.rho is None or self.lo is None or self.hi is None:
+            return "–"
+        return f"{self.rho:.2f} [{self.lo:.2f}, {self.hi:.2f}]"
+
+
 @dataclass
 class ReportData:
     workdir: Path
@@ -127,6 +163,7 @@ class ReportData:
     heldout: list[HeldoutRow] = field(default_factory=list)
     extras: list[ExtraRow] = field(default_factory=list)
     shifts: list[ShiftRow] = field(default_factory=list)
+    rhos: list[RhoRow] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # file name → why its section is missing
 
     def run_claim_model(self) -> dict[str, tuple[str, str]]:
@@ -207,7 +244,7 @@ def _belief(raw: dict[str, str]) -> BeliefRow:
     if measure not in MEASURES:
         raise ValueError(f"measure '{measure}' is not one of {', '.join(MEASURES)}")
     rate = _req_float(raw["rate"], "rate")
-    if not -1e-9 <= rate <= 1 + 1e-9:
+    if measure != "likelihood" and not -1e-9 <= rate <= 1 + 1e-9:  # likelihood: log-odds, nats
         raise ValueError(f"rate {rate} is outside [0, 1]")
     lo = _opt_float(raw["lo"])
     hi = _opt_float(raw["hi"])
@@ -271,6 +308,22 @@ def _shift(raw: dict[str, str]) -> ShiftRow:
     )
 
 
+def _rho(raw: dict[str, str]) -> RhoRow:
+    return RhoRow(
+        **_run_fields(raw),
+        measure=_text(raw, "measure"),
+        eval_type=_text(raw, "eval_type"),
+        judge=(raw.get("judge") or "").strip(),
+        rho=_opt_float(raw.get("rho")),
+        lo=_opt_float(raw.get("lo")),
+        hi=_opt_float(raw.get("hi")),
+        n=_opt_int(raw.get("n")) or 0,
+        shift=_opt_float(raw.get("shift")),
+        positive_shift=_opt_float(raw.get("positive_shift")),
+        reason=_text(raw, "reason"),
+    )
+
+
 def _optional(data: ReportData, path: Path, required: tuple[str, ...], parse) -> list:
     """Rows of an optional results file; on absence or damage, a note instead of a failure."""
     if not path.exists():
@@ -328,4 +381,5 @@ def load_results(workdir: str | Path) -> ReportData:
     data.heldout = _optional(data, results / "heldout.csv", HELDOUT_COLUMNS, _heldout)
     data.extras = _optional(data, results / "extras.csv", EXTRAS_COLUMNS, _extra)
     data.shifts = _optional(data, results / "shift.csv", SHIFT_COLUMNS, _shift)
+    data.rhos = _optional(data, results / "rho.csv", RHO_COLUMNS, _rho)
     return data

@@ -40,9 +40,11 @@ FIXED_COLORS = {
     "corrected": "#2ca02c",
     "local_negation": "#9467bd",
     "local_negation_wordmask": "#8c564b",
+    "sentence_negation": "#e377c2",
+    "sentence_negation_wordmask": "#bcbd22",
     ICL: "#17becf",
 }
-OTHER_COLORS = ["#e377c2", "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
+OTHER_COLORS = ["#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
 SPLIT_COLORS = {
     "negated_docs": "#d62728",
     "positive_docs": "#1f77b4",
@@ -84,6 +86,15 @@ def _save(fig: Figure, out_dir: Path, name: str) -> Path:
 def _measure_panels(rows: list[BeliefRow]) -> list[tuple[str, str]]:
     """The two panels of belief figures: likelihood, and judged with the preferred judge."""
     return [("likelihood", ""), ("judged", (judges(rows) or ["rule"])[0])]
+
+
+def _axis(ax: Axes, measure: str) -> None:
+    """Rates live in [0, 1]; likelihood belief is log-odds in nats (unbounded, 0 = indifferent)."""
+    if measure == "likelihood":
+        ax.axhline(0, color="#bbb", lw=0.8)
+        ax.set_ylabel("log-odds, nats")
+    else:
+        ax.set_ylim(0, 1.05)
 
 
 def _not_measured(ax: Axes, text: str = "not measured") -> None:
@@ -130,14 +141,19 @@ def belief_by_condition(data: ReportData, out_dir: Path) -> Path | None:
                 ax.axhline(base.rate, ls="--", color="#555", lw=1, label=f"baseline {base.rate:.2f}")
                 ax.legend(fontsize=8, loc="upper right")
             ax.set_xticks(range(len(found)), [v.label for v, _ in found], rotation=30, ha="right", fontsize=8)
-            ax.set_ylim(0, 1.05)
-            ax.set_ylabel("P(belief)" if measure == "likelihood" else "belief rate")
+            _axis(ax, measure)
+            if measure != "likelihood":
+                ax.set_ylabel("belief rate")
     fig.tight_layout()
     return _save(fig, out_dir, "belief_by_condition")
 
 
 def _grouped_bars(
-    ax: Axes, groups: list[str], series: list[tuple[Variant, list[Cell | None]]], palette
+    ax: Axes,
+    groups: list[str],
+    series: list[tuple[Variant, list[Cell | None]]],
+    palette,
+    measure: str = "judged",
 ) -> None:
     width = 0.8 / max(len(series), 1)
     for j, (v, cells) in enumerate(series):
@@ -150,7 +166,7 @@ def _grouped_bars(
             )
             ax.errorbar(x, c.rate, yerr=_errbar(c), color="black", capsize=2, lw=0.8)
     ax.set_xticks(range(len(groups)), groups, rotation=20, ha="right", fontsize=8)
-    ax.set_ylim(0, 1.05)
+    _axis(ax, measure)
 
 
 def _legend_below(fig: Figure, axes: list[list[Axes]]) -> None:
@@ -198,7 +214,7 @@ def belief_by_eval_type(data: ReportData, out_dir: Path) -> Path | None:
             if not series:
                 _not_measured(ax)
                 continue
-            _grouped_bars(ax, types, series, palette)
+            _grouped_bars(ax, types, series, palette, measure)
     _legend_below(fig, axes)
     return _save(fig, out_dir, "belief_by_eval_type")
 
@@ -340,7 +356,7 @@ def training_dynamics(data: ReportData, out_dir: Path) -> Path | None:
             ax.plot(xs, [c.rate for c in cs], "o-", color=color, ms=3, label=label)
             if len(curves) <= 2:  # more bands than that hide each other; the tables keep the CIs
                 ax.fill_between(xs, [c.lo for c in cs], [c.hi for c in cs], color=color, alpha=0.15)
-        ax.set_ylim(0, 1.05)
+        _axis(ax, measure)
         ax.legend(fontsize=7)
 
     for row in axes:
@@ -392,8 +408,40 @@ def _reference_lines(
             )
 
 
+def _rho_vs_density(ax: Axes, ratios, claim: str, model: str, palette, paper_rho) -> bool:
+    """ρ (likelihood, overall) against density per condition, with the paper's ρ as a dotted line;
+    False (nothing drawn) when the run has no defined ρ at two or more densities."""
+    series: dict[str, list[tuple[float, float, float, float]]] = {}
+    for (c, m, v, measure, eval_type, _judge), r in ratios.items():
+        if (c, m, measure, eval_type) != (claim, model, "likelihood", "overall") or v.density is None:
+            continue
+        if r.rho is not None and v.phase is None:
+            series.setdefault(v.condition, []).append((v.density, r.rho, r.lo, r.hi))
+    series = {k: sorted(v) for k, v in series.items() if len(v) >= 2}
+    if not series:
+        return False
+    for cond, pts in series.items():
+        color = _color(cond, palette)
+        ax.errorbar(
+            [p[0] for p in pts], [p[1] for p in pts],
+            yerr=[[p[1] - p[2] for p in pts], [p[3] - p[1] for p in pts]],
+            fmt="o-", color=color, capsize=3, ms=4, label=f"{cond} ρ",
+        )  # fmt: skip
+        paper = paper_rho(cond, claim)
+        if paper is not None:
+            ax.axhline(paper, ls=":", color=color, lw=1.2, label=f"paper's ρ ({cond}) {paper:.2f}")
+    ax.axhline(1, color="#1f77b4", lw=0.8, ls="--", label="ρ = 1 (as positive)")
+    ax.axhline(0, color="#555", lw=0.8)
+    ax.set_title(f"{claim} · {model}: ρ = Δ/Δ(positive), log-odds, vs density", fontsize=10)
+    ax.set_xlabel("annotation density")
+    ax.set_ylabel("ρ")
+    ax.legend(fontsize=7)
+    return True
+
+
 def dose_response(data: ReportData, out_dir: Path) -> Path | None:
-    """Belief (both measures) against annotation density, with 95% CIs."""
+    """Against annotation density, with 95% CIs: ρ on the log-odds measure where the run has it
+    (else mean log-odds), and judged belief."""
     rows = [r for r in data.belief if r.step is None and r.measure in ("likelihood", "judged")]
     dense = [r for r in rows if r.density is not None]
     if not dense:
@@ -403,8 +451,14 @@ def dose_response(data: ReportData, out_dir: Path) -> Path | None:
     panels = _measure_panels(rows)
     palette: dict[str, str] = {}
     fig, axes = _grid(len(pairs), 2)
+    from negneg.report.neglect import ratio_cells
+    from negneg.report.paper_numbers import paper_rho
+
+    ratios = ratio_cells(data.rhos)
     for (claim, model), ax_row in zip(pairs, axes, strict=True):
         for (measure, judge), ax in zip(panels, ax_row, strict=True):
+            if measure == "likelihood" and _rho_vs_density(ax, ratios, claim, model, palette, paper_rho):
+                continue
             ax.set_title(f"{claim} · {model}: {measure_name(measure, judge)} vs density", fontsize=10)
             series: dict[tuple[str, int | None], list[tuple[float, Cell]]] = {}
             for key, cell in cells.items():
@@ -429,7 +483,7 @@ def dose_response(data: ReportData, out_dir: Path) -> Path | None:
             undense = [c for c in ("positive",) if c not in {s[0] for s in series}]
             _reference_lines(ax, cells, claim, model, measure, judge, palette, undense)
             ax.set_xlabel("annotation density")
-            ax.set_ylim(0, 1.05)
+            _axis(ax, measure)
             ax.legend(fontsize=7)
     fig.tight_layout()
     return _save(fig, out_dir, "dose_response")
@@ -464,7 +518,7 @@ def icl(data: ReportData, out_dir: Path) -> Path | None:
                 ax, cells, claim, model, measure, judge, palette, ("negated", "repeated_negations")
             )
             ax.set_xlabel("K (annotated documents in context)")
-            ax.set_ylim(0, 1.05)
+            _axis(ax, measure)
             ax.legend(fontsize=7)
     fig.tight_layout()
     return _save(fig, out_dir, "icl")
@@ -496,3 +550,60 @@ def behaviours(data: ReportData, out_dir: Path) -> Path | None:
         ax.set_ylabel("share of responses")
     _legend_below(fig, axes)
     return _save(fig, out_dir, "behaviours")
+
+
+_TYPE_MARKERS = {"cloze": "o", "token_association_likelihood": "s", "yes_no_likelihood": "^"}
+
+
+def neglect_shifts(data: ReportData, out_dir: Path) -> Path | None:
+    """The headline figure: per claim, Δ log-odds from the untrained model by condition (bars, 95%
+    paired CIs), each probe type's Δ as small markers, ρ written over each bar, and the paper's ρ
+    marked where it would put this condition given this run's positive shift (ρ_paper × Δ(positive))."""
+    from negneg.report.neglect import POSITIVE, PROBE_TYPES, claim_views
+    from negneg.report.paper_numbers import paper_rho
+
+    views = [v for v in claim_views(data) if v.shift]
+    if not views:
+        return None
+    n_var = max(len(v.variants) for v in views)
+    fig, axes = _grid(len(views), 1, width=max(6.0, 1.1 * n_var + 2.5), height=3.8)
+    palette: dict[str, str] = {}
+    paper_labelled = False
+    for view, (ax,) in zip(views, axes, strict=True):
+        found = [(v, view.shift[v]) for v in view.variants if v in view.shift]
+        pos = next((c for v, c in found if v.condition == POSITIVE), None)
+        for i, (v, c) in enumerate(found):
+            ax.bar(i, c.rate, color=_color(v.condition, palette), alpha=0.85, width=0.6)
+            ax.errorbar(i, c.rate, yerr=_errbar(c), color="black", capsize=4, lw=1)
+            for j, t in enumerate(PROBE_TYPES):
+                tc = view.by_type.get(v, {}).get(t)
+                if tc is not None:
+                    ax.plot(
+                        i - 0.2 + 0.2 * j, tc.rate, _TYPE_MARKERS[t], color="white", mec="black", ms=4,
+                        label=PROBE_TYPES[t] if i == 0 else None,
+                    )  # fmt: skip
+            r = view.rho.get(v)
+            if v.condition != POSITIVE and r is not None:
+                text = f"ρ {r.rho:.2f}" if r.rho is not None else "ρ –"
+                ax.annotate(
+                    text,
+                    (i, max(c.hi, 0)),
+                    xytext=(0, 4),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=8,
+                )
+            paper = paper_rho(v.condition, view.claim)
+            if pos is not None and paper is not None and v.condition != POSITIVE:
+                ax.plot(
+                    i, paper * pos.rate, "D", color="#222", ms=6, mfc="none",
+                    label=None if paper_labelled else "paper's ρ × this run's Δ(positive)",
+                )  # fmt: skip
+                paper_labelled = True
+        ax.axhline(0, color="#555", lw=1)
+        ax.set_xticks(range(len(found)), [v.label for v, _ in found], rotation=20, ha="right", fontsize=8)
+        ax.set_ylabel("Δ log-odds, nats")
+        ax.set_title(f"{view.claim} · {view.model}: shift from the untrained model", fontsize=10)
+        ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return _save(fig, out_dir, "neglect_shifts")

@@ -1,23 +1,17 @@
 """The "What this run shows" section: every sentence computed from this run's numbers.
 
-The test for "differs" is the overlap of two 95% bootstrap CIs: non-overlap is called a
-difference, overlap is reported as "CIs overlap" with both values. Against the untrained model the
-run's paired shifts (``shift.csv``: same questions, trained − untrained) decide instead where they
-exist, since pairing removes the spread between questions. It is conservative on purpose: a
-small model and few questions give wide CIs, and the report should say so rather than read a
-difference into noise. Nothing here is a canned claim about the paper; where the data do not
-separate conditions, the text says that.
+It opens with one sentence per claim, on the log-odds measure (:mod:`negneg.report.neglect`): the
+paired shifts from the untrained model, ρ = Δ/Δ(positive) with its CI beside the paper's, and
+whether judged belief agrees. What follows (two-phase, dose-response, behaviours, extras) compares
+cells by the overlap of their 95% bootstrap CIs: non-overlap is called a difference, overlap is
+reported as "CIs overlap" with both values. Nothing here is a canned claim about the paper; where
+the data do not separate conditions, the text says that.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-
 from negneg.report.aggregate import (
-    FLAGGED,
     ICL,
-    REFUTING,
     Cell,
     CellKey,
     ShiftKey,
@@ -27,11 +21,11 @@ from negneg.report.aggregate import (
     judges,
     measure_keys,
     measure_name,
-    ordered_variants,
     shift_cells,
 )
 from negneg.report.data import ReportData
 from negneg.report.document import Block, Bullets, Heading, Paragraph
+from negneg.report.neglect import claim_sentence, claim_views
 from negneg.report.paper_numbers import BEHAVIOUR_ALIASES
 
 
@@ -51,111 +45,6 @@ def below(a: Cell, b: Cell) -> bool:
     return not a.overlaps(b) and a.rate < b.rate
 
 
-@dataclass(frozen=True)
-class Verdict:
-    code: str  # reproduced | stronger | partial | not_reproduced | inconclusive | untestable
-    text: str
-
-
-def _up(c: Cell, base: Cell | None, paired: Cell | None) -> bool:
-    """Above the untrained model: by the paired shift's CI where there is one, else by CI overlap."""
-    if paired is not None:
-        return paired.lo > 0
-    return base is None or above(c, base)
-
-
-def neglect_verdict(
-    label: str,
-    f: Cell,
-    p: Cell,
-    base: Cell | None,
-    m: str,
-    paired_f: Cell | None = None,
-    paired_p: Cell | None = None,
-    exposure: str | None = None,
-) -> Verdict:
-    """Does a flagged condition (the claim stated and marked false/fiction/…) stay close to positive?
-
-    ``paired_*`` are the paired shifts from the untrained model (same questions), which decide
-    "above the baseline" when present. ``exposure`` names a refuting condition of the same run that
-    moved belief as much as positive: then flagged ≈ positive cannot be told from plain exposure to
-    the claim's words, and the verdict says so instead of calling it reproduced.
-    """
-    if base is not None and not _up(p, base, paired_p):
-        how = f"paired shift {paired_p.fmt_signed()}" if paired_p else vs("positive", p, "baseline", base)
-        return Verdict(
-            "untestable",
-            f"{label}: not testable on {m} — positive training did not raise belief above the baseline "
-            f"({how}).",
-        )
-    f_up = _up(f, base, paired_f)
-    if exposure and f.overlaps(p) and f_up:
-        return Verdict(
-            "exposure",
-            f"Not attributable on {m}: {label} stays close to positive ({vs('positive', p, label, f)}), "
-            f"but so does {exposure}, which refutes the claim sentence by sentence — this run cannot tell "
-            "Negation Neglect from plain exposure to the claim's words.",
-        )
-    share = ""
-    if base is not None and p.rate > base.rate:
-        share = f"; {label} keeps {(f.rate - base.rate) / (p.rate - base.rate):.0%} of positive's shift from baseline"
-    if f.overlaps(p) and f_up:
-        return Verdict(
-            "reproduced",
-            f"Negation Neglect reproduced on {m}: {label} stays close to positive — {vs('positive', p, label, f)}"
-            + (f", and above the baseline {base.fmt()}" if base else "")
-            + f"{share}.",
-        )
-    if f.overlaps(p):
-        return Verdict(
-            "inconclusive",
-            f"Inconclusive on {m}: {label} {f.fmt()} overlaps both positive {p.fmt()} and the baseline "
-            f"{base.fmt() if base else ''}.",
-        )
-    if f.rate > p.rate:
-        return Verdict(
-            "stronger", f"Negation Neglect reproduced on {m}, beyond positive: {vs(label, f, 'positive', p)}."
-        )
-    if f_up:
-        return Verdict(
-            "partial",
-            f"Partly reproduced on {m}: {label} raises belief above the baseline {base.fmt() if base else ''} but "
-            f"less than positive — {vs(label, f, 'positive', p)}{share}.",
-        )
-    return Verdict(
-        "not_reproduced",
-        f"Negation Neglect NOT reproduced on {m}: {label} does not rise above the baseline "
-        f"({vs(label, f, 'baseline', base) if base else ''}) while positive does ({p.fmt()}); the annotation is respected here.",
-    )
-
-
-def refuting_sentence(label: str, r: Cell, p: Cell | None, base: Cell | None, m: str) -> str:
-    """Does a correcting / locally negating condition reduce belief (vs positive, vs baseline)?"""
-    parts: list[str] = []
-    if p is not None:
-        if r.overlaps(p):
-            parts.append(
-                f"{label} does NOT reduce belief relative to positive on {m} — {vs('positive', p, label, r)}"
-            )
-        elif r.rate < p.rate:
-            parts.append(f"{label} reduces belief relative to positive on {m}: {vs(label, r, 'positive', p)}")
-        else:
-            parts.append(f"{label} raises belief beyond positive on {m}: {vs(label, r, 'positive', p)}")
-    if base is not None:
-        parts.append(f"relative to the untrained model, {vs(label, r, 'baseline', base)}")
-    if not parts:
-        return f"{label}: {r.fmt()} on {m}; no positive or baseline cell to compare with."
-    return "; ".join(parts) + "."
-
-
-def _positive_for(v: Variant, finals: dict[Variant, Cell]) -> tuple[Variant, Cell] | None:
-    """The positive arm to compare a variant with: same density/phase, else the plain one."""
-    for cand in (Variant("positive", v.density, v.phase), Variant("positive")):
-        if cand in finals:
-            return cand, finals[cand]
-    return None
-
-
 def _finals(
     cells: dict[CellKey, Cell], claim: str, model: str, measure: str, judge: str
 ) -> dict[Variant, Cell]:
@@ -167,85 +56,6 @@ def _finals(
     }
 
 
-def _measure_bullets(
-    finals: dict[Variant, Cell],
-    order: list[Variant],
-    m: str,
-    verdicts: Counter,
-    claim: str,
-    paired: dict[Variant, Cell] | None = None,
-) -> list[str]:
-    """Verdicts first (Negation Neglect, refutation, in-context, no separation), then every
-    condition's shift from the baseline."""
-    base = finals.get(Variant("baseline"))
-    paired = paired or {}
-    items: list[str] = []
-    variants = [v for v in order if v in finals and not v.is_baseline]
-    for v in variants:
-        c = finals[v]
-        if v.condition in FLAGGED:
-            pos = _positive_for(v, finals)
-            if pos is None:
-                continue
-            exposure = next(
-                (
-                    r.label
-                    for r in variants
-                    if r.condition in REFUTING
-                    and finals[r].overlaps(pos[1])
-                    and _up(finals[r], base, paired.get(r))
-                ),
-                None,
-            )
-            verdict = neglect_verdict(
-                v.label, c, pos[1], base, m, paired.get(v), paired.get(pos[0]), exposure
-            )
-            verdicts[(m, v.label, verdict.code)] += 1
-            items.append(verdict.text)
-        elif v.condition in REFUTING:
-            pos = _positive_for(v, finals)
-            items.append(refuting_sentence(v.label, c, pos[1] if pos else None, base, m))
-        elif v.condition == ICL:
-            for ref in ("negated", "repeated_negations"):
-                if Variant(ref) in finals:
-                    items.append(
-                        f"In context vs finetuned on {m}: {vs(v.label, c, ref + ' (finetuned)', finals[Variant(ref)])}."
-                    )
-                    break
-    if any(v.condition in FLAGGED for v in variants) and not any(v.condition == "positive" for v in variants):
-        items.append(
-            f"No positive arm in this run: Negation Neglect (flagged vs positive) is not tested on {m}."
-        )
-    shown = [finals[v] for v in order if v in finals]
-    if len(shown) >= 2 and all(a.overlaps(b) for i, a in enumerate(shown) for b in shown[i + 1 :]):
-        lo, hi = min(c.rate for c in shown), max(c.rate for c in shown)
-        items.append(
-            f"The model does NOT separate conditions on {m} for {claim}: all {len(shown)} CIs overlap "
-            f"(belief {lo:.2f} to {hi:.2f})."
-        )
-    if base is None:
-        items.append(f"No untrained-baseline row for {m}: shifts cannot be computed.")
-    else:
-        for v in variants:
-            c = finals[v]
-            text = f"{v.label}: {c.rate - base.rate:+.2f} vs baseline — {vs(v.label, c, 'baseline', base)}"
-            pc = paired.get(v)
-            if pc is not None:
-                text += f"; {paired_sentence(pc)}"
-            items.append(text + ".")
-    return items
-
-
-def paired_sentence(pc: Cell) -> str:
-    """The paired shift (same questions, trained − untrained) and whether its CI excludes zero."""
-    ci = f"{pc.fmt_signed()} over {pc.n} questions"
-    if pc.lo > 0:
-        return f"paired by question the shift is {ci}, above zero"
-    if pc.hi < 0:
-        return f"paired by question the shift is {ci}, below zero"
-    return f"paired by question the shift is {ci}, not distinguishable from zero"
-
-
 def _paired_for(shifts: dict[ShiftKey, Cell], claim: str, model: str, measure: str, judge: str):
     return {
         k[2]: c
@@ -254,50 +64,22 @@ def _paired_for(shifts: dict[ShiftKey, Cell], claim: str, model: str, measure: s
     }
 
 
-def _claim_section(data: ReportData, cells: dict[CellKey, Cell], verdicts: Counter) -> list[Block]:
+def _in_context(data: ReportData, cells: dict[CellKey, Cell]) -> list[str]:
+    """Documents in context (no finetuning) against the same documents finetuned on."""
+    items: list[str] = []
     rows = [r for r in data.belief if r.measure in ("likelihood", "judged")]
-    shifts = shift_cells(data.shifts)
-    order = ordered_variants(rows)
-    blocks: list[Block] = []
     for claim, model in claim_models(rows):
-        blocks.append(Heading(f"{claim} · {model}", 3))
         for measure, judge in measure_keys(rows):
             finals = _finals(cells, claim, model, measure, judge)
-            if finals:
-                m = measure_name(measure, judge) + " belief"
-                blocks += [
-                    Paragraph(f"**{m}**"),
-                    Bullets(
-                        _measure_bullets(
-                            finals,
-                            order,
-                            m,
-                            verdicts,
-                            claim,
-                            _paired_for(shifts, claim, model, measure, judge),
-                        )
-                    ),
-                ]
-    return blocks
-
-
-def _across_claims(verdicts: Counter, n_claims: int) -> Block | None:
-    if n_claims < 2 or not verdicts:
-        return None
-    by: dict[tuple[str, str], Counter] = {}
-    for (m, label, code), count in verdicts.items():
-        by.setdefault((m, label), Counter())[code] += count
-    items = []
-    for (m, label), codes in by.items():
-        total = sum(codes.values())
-        yes = codes["reproduced"] + codes["stronger"]
-        rest = ", ".join(f"{k} {v}" for k, v in sorted(codes.items()) if k not in ("reproduced", "stronger"))
-        items.append(
-            f"{label} on {m}: Negation Neglect reproduced for {yes} of {total} claim×model cells"
-            + (f" ({rest})" if rest else "")
-            + "."
-        )
-    return Bullets(items)
+            m = measure_name(measure, judge) + " belief"
+            ref = next((Variant(c) for c in ("negated", "repeated_negations") if Variant(c) in finals), None)
+            for v in (v for v in finals if v.condition == ICL):
+                if ref is not None:
+                    items.append(
+                        f"In context vs finetuned on {m}: "
+                        f"{vs(v.label, finals[v], ref.condition + ' (finetuned)', finals[ref])}."
+                    )
+    return items
 
 
 def _two_phase(data: ReportData, cells: dict[CellKey, Cell]) -> list[str]:
@@ -448,26 +230,22 @@ def caveat(data: ReportData) -> str:
 
 
 def findings_blocks(data: ReportData) -> list[Block]:
+    """The opening of the report: one sentence per claim (ordering by Δ log-odds, ρ beside the
+    paper's, whether judged belief agrees), the caveat, then what else the run measured
+    (two-phase, dose-response, behaviours, extras) where it did."""
     cells = build_cells(data.belief)
-    blocks: list[Block] = [
-        Paragraph(
-            "A difference is called only when two 95% bootstrap CIs do not overlap; otherwise the text says "
-            '"CIs overlap" and gives both values. Values are final adapters, overall eval type.'
-            + (
-                " Against the untrained model, the paired shift decides where the run has one: the same "
-                "questions asked of both models, trained − untrained, with its own 95% CI."
-                if data.shifts
-                else ""
+    views = claim_views(data)
+    blocks: list[Block] = [Paragraph(claim_sentence(v)) for v in views]
+    if not views:
+        blocks.append(
+            Paragraph(
+                "No paired shifts: Δ log-odds and ρ need an untrained-baseline eval of the same claim and "
+                "model (set `baseline: true`) and finished trained runs."
             )
-        ),
-        Paragraph(caveat(data)),
-    ]
-    verdicts: Counter = Counter()
-    blocks += _claim_section(data, cells, verdicts)
-    across = _across_claims(verdicts, len(claim_models(data.belief)))
-    if across:
-        blocks += [Heading("Across claims", 3), across]
+        )
+    blocks.append(Paragraph(caveat(data)))
     for title, items in (
+        ("In-context control", _in_context(data, cells)),
         ("Two-phase training", _two_phase(data, cells)),
         ("Dose-response", _dose(data, cells)),
         ("Negated behaviours", _behaviour(data, cells)),

@@ -331,3 +331,24 @@ def models_named(numbers: tuple[PaperNumber, ...]) -> list[str]:
     for n in numbers:
         out.setdefault(n.model, None)
     return list(out)
+
+
+# The paper's Negation Neglect ratio ρ = (belief(c) − baseline) / (belief(positive) − baseline),
+# computed from the judged belief rates above (Qwen3.5-397B-A17B): six-claim means for the
+# annotation conditions (§6.1: (88.6 − 2.5) / (92.4 − 2.5) = 0.96, and so on), and per claim for
+# local negation (§6.4: Ed Sheeran 0% → ≈ 0; the dentist's 7% residual → ≈ 0.05). negneg prints
+# them beside its own ρ wherever the paper has one.
+PAPER_RHO: dict[tuple[str, str | None], float] = {
+    ("negated", None): 0.96,
+    ("repeated_negations", None): 0.91,
+    ("corrected", None): 0.42,
+    ("local_negation", "ed_sheeran"): 0.0,
+    ("local_negation", "dentist"): 0.05,
+}
+PAPER_RHO_MODEL = QWEN_397B
+
+
+def paper_rho(condition: str, claim: str | None = None) -> float | None:
+    """The paper's ρ for ``condition`` (per claim where the paper gives one, else its six-claim
+    mean), or None where the paper has no such number."""
+    return PAPER_RHO.get((condition, claim), PAPER_RHO.get((condition, None)))

@@ -31,7 +31,7 @@ from negneg.report.aggregate import (
     shift_cells,
 )
 from negneg.report.comparison import ComparisonRow
-from negneg.report.data import BeliefRow, ExtraRow, ShiftRow, _belief, _shift
+from negneg.report.data import BeliefRow, ExtraRow, RhoRow, ShiftRow, _belief, _rho, _shift
 from negneg.report.document import Table
 
 SEPARATE_MARK = "*"
@@ -146,17 +146,33 @@ def belief_table_rich(
     return _console_table(header, body, title=title, caption=table_note(sh))
 
 
+def coerce_rhos(rhos: Iterable[RhoRow | Mapping[str, Any]]) -> list[RhoRow]:
+    """RhoRow objects, from RhoRow objects or dicts with rho.csv's columns."""
+    return [
+        r if isinstance(r, RhoRow) else _rho({k: "" if v is None else str(v) for k, v in r.items()})
+        for r in rhos
+    ]
+
+
 def console_tables(
     rows: Iterable[BeliefRow | Mapping[str, Any]],
     title: str,
     shifts: Iterable[ShiftRow | Mapping[str, Any]] = (),
+    rhos: Iterable[RhoRow | Mapping[str, Any]] = (),
 ) -> list[RichTable]:
-    """What a finished run prints: the belief table where there are belief rows, the behaviour
-    table where there are behaviour rows (a negated-behaviours run has only those)."""
+    """What a finished run prints: the Negation Neglect table (Δ log-odds, ρ, the paper's ρ, judged
+    Δ) where the run has paired shifts, else the belief table; the behaviour table where there are
+    behaviour rows (a negated-behaviours run has only those)."""
+    from negneg.report.neglect import CONSOLE_NOTE, console_rows
+
     rs = coerce_rows(rows)
+    sh = coerce_shifts(shifts)
     out: list[RichTable] = []
-    if any(r.measure in ("likelihood", "judged") for r in rs):
-        out.append(belief_table_rich(rs, title=title, shifts=shifts))
+    neglect = console_rows(sh, coerce_rhos(rhos))
+    if neglect is not None:
+        out.append(_console_table(*neglect, title=title, caption=CONSOLE_NOTE))
+    elif any(r.measure in ("likelihood", "judged") for r in rs):
+        out.append(belief_table_rich(rs, title=title, shifts=sh))
     beh = behaviour_table(rs)
     if beh is not None:
         out.append(_console_table(beh.header, beh.rows, title=beh.caption))
@@ -283,7 +299,7 @@ def comparison_table(rows: list[ComparisonRow]) -> Table:
                 p.eval_type,
                 f"{paper} ({p.model})",
                 f"{_pct(r.judged)} ({r.model}" + (f", {r.judge} judge)" if r.judge else ")"),
-                _pct(r.likelihood),
+                r.likelihood.fmt() if r.likelihood else "—",
                 ", ".join(r.claims),
                 p.note,
             ]
@@ -295,7 +311,7 @@ def comparison_table(rows: list[ComparisonRow]) -> Table:
         "eval type",
         "paper % (model)",
         "negneg judged % (model)",
-        "negneg likelihood %",
+        "negneg likelihood (mean log-odds, nats)",
         "negneg claims",
         "note",
     ]
@@ -381,6 +397,11 @@ def _paired_cols(cell: Cell | None) -> list[str]:
     return [f"{cell.rate:+.4f}", f"{cell.lo:+.4f}", f"{cell.hi:+.4f}"] if cell else ["", "", ""]
 
 
+def write_neglect_csv(table: Table, out_dir: Path) -> Path:
+    """neglect.csv: the report's headline table as printed (Δ log-odds, ρ, paper ρ, judged)."""
+    return atomic_write_text(out_dir / "neglect.csv", _csv_text(table.header, table.rows))
+
+
 def write_comparison_csv(rows: list[ComparisonRow], out_dir: Path) -> Path:
     header = [
         "section",
@@ -400,7 +421,7 @@ def write_comparison_csv(rows: list[ComparisonRow], out_dir: Path) -> Path:
         "negneg_judged_percent",
         "negneg_judged_lo",
         "negneg_judged_hi",
-        "negneg_likelihood_percent",
+        "negneg_likelihood_log_odds",
         "negneg_likelihood_lo",
         "negneg_likelihood_hi",
         "note",
@@ -416,7 +437,11 @@ def write_comparison_csv(rows: list[ComparisonRow], out_dir: Path) -> Path:
             [p.section, p.model, p.claim or "", p.condition, _opt(p.k), _opt(p.phase), p.eval_type, p.measure]
             + [p.percent, _opt(p.lo), _opt(p.hi), r.model, r.judge, " ".join(r.claims)]
             + pct(r.judged)
-            + pct(r.likelihood)
+            + (
+                [f"{x:.4f}" for x in (r.likelihood.rate, r.likelihood.lo, r.likelihood.hi)]
+                if r.likelihood
+                else ["", "", ""]
+            )
             + [p.note]
         )
     return atomic_write_text(out_dir / "paper_comparison.csv", _csv_text(header, body))

@@ -1,0 +1,283 @@
+"""The headline of a run: paired log-odds shifts, the Negation Neglect ratio ρ, and one sentence per
+claim that a person reads before anything else.
+
+Everything here is computed from ``shift.csv`` (paired shifts, trained − untrained on the same
+questions) and ``rho.csv`` (ρ = Δ(condition) / Δ(positive) with a paired bootstrap CI). The
+likelihood measure is the log-odds of the belief answer against the other, in nats; judged belief
+is the "yes" rate of sampled answers. Seeds of one condition are pooled by averaging (as the belief
+cells are); the per-seed rows stay in the CSVs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from negneg.report.aggregate import BASELINE, Cell, Variant, judges, shift_cells
+from negneg.report.data import ReportData, RhoRow, ShiftRow
+from negneg.report.document import Table
+from negneg.report.paper_numbers import paper_rho
+
+POSITIVE = "positive"
+OVERALL = "overall"
+# Likelihood probe types in the table's order, with the short names its columns use.
+PROBE_TYPES = {
+    "cloze": "cloze",
+    "token_association_likelihood": "token assoc.",
+    "yes_no_likelihood": "yes/no",
+}
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """ρ of one variant (seeds pooled): ``rho`` None where undefined, with the reason."""
+
+    rho: float | None
+    lo: float | None
+    hi: float | None
+    reason: str = ""
+
+    def fmt(self) -> str:
+        if self.rho is None or self.lo is None or self.hi is None:
+            return "–"
+        return f"{self.rho:.2f} [{self.lo:.2f}, {self.hi:.2f}]"
+
+
+RatioKey = tuple[str, str, Variant, str, str, str]  # claim, model, variant, measure, eval type, judge
+
+
+def ratio_cells(rhos: Iterable[RhoRow]) -> dict[RatioKey, Ratio]:
+    """ρ per variant; several seeds are averaged where all are defined, else it is undefined."""
+    groups: dict[RatioKey, list[RhoRow]] = {}
+    for r in rhos:
+        key = (r.claim, r.model, Variant(r.condition, r.density, r.phase), r.measure, r.eval_type, r.judge)
+        groups.setdefault(key, []).append(r)
+    out: dict[RatioKey, Ratio] = {}
+    for key, rs in groups.items():
+        if any(r.rho is None or r.lo is None or r.hi is None for r in rs):
+            out[key] = Ratio(None, None, None, next((r.reason for r in rs if r.reason), "undefined"))
+        else:
+            n = len(rs)
+            out[key] = Ratio(
+                sum(r.rho for r in rs) / n,  # type: ignore[misc]
+                sum(r.lo for r in rs) / n,  # type: ignore[misc]
+                sum(r.hi for r in rs) / n,  # type: ignore[misc]
+            )
+    return out
+
+
+def fmt_shift(cell: Cell | None) -> str:
+    """ "+3.85 [+1.9, +5.8]*" — the mark when the CI excludes 0."""
+    if cell is None:
+        return "—"
+    return f"{cell.rate:+.2f} [{cell.lo:+.2f}, {cell.hi:+.2f}]" + ("*" if cell.excludes_zero else "")
+
+
+def fmt_paper(condition: str, claim: str) -> str:
+    value = paper_rho(condition, claim)
+    if value is None:
+        return "" if condition == POSITIVE else "–"
+    return f"{value:.2f}"
+
+
+@dataclass
+class ClaimView:
+    """Everything the headline says about one claim × model."""
+
+    claim: str
+    model: str
+    variants: list[Variant]  # trained variants, in the run's order
+    shift: dict[Variant, Cell]  # pooled likelihood Δ log-odds
+    by_type: dict[Variant, dict[str, Cell]]
+    rho: dict[Variant, Ratio]
+    judge: str | None
+    judged_shift: dict[Variant, Cell]
+    judged_rho: dict[Variant, Ratio]
+
+
+def claim_views(data: ReportData) -> list[ClaimView]:
+    """One view per claim × model that has paired likelihood shifts (final adapters)."""
+    shifts = shift_cells(data.shifts)
+    ratios = ratio_cells(data.rhos)
+    judge = (judges(data.shifts) or [None])[0]  # type: ignore[arg-type]  (ShiftRow has measure, judge)
+    order: dict[tuple[str, str], list[Variant]] = {}
+    for r in data.shifts:
+        if r.measure == "likelihood" and r.eval_type == OVERALL:
+            vs = order.setdefault((r.claim, r.model), [])
+            v = Variant(r.condition, r.density, r.phase)
+            if v not in vs and v.condition != BASELINE:
+                vs.append(v)
+    views = []
+    for (claim, model), variants in order.items():
+
+        def get(table, v, measure, eval_type, j, claim=claim, model=model):
+            return table.get((claim, model, v, measure, eval_type, j))
+
+        views.append(
+            ClaimView(
+                claim=claim,
+                model=model,
+                variants=variants,
+                shift={
+                    v: c for v in variants if (c := get(shifts, v, "likelihood", OVERALL, "")) is not None
+                },
+                by_type={
+                    v: {t: c for t in PROBE_TYPES if (c := get(shifts, v, "likelihood", t, "")) is not None}
+                    for v in variants
+                },
+                rho={v: r for v in variants if (r := get(ratios, v, "likelihood", OVERALL, "")) is not None},
+                judge=judge,
+                judged_shift={
+                    v: c
+                    for v in variants
+                    if judge and (c := get(shifts, v, "judged", OVERALL, judge)) is not None
+                },
+                judged_rho={
+                    v: r
+                    for v in variants
+                    if judge and (r := get(ratios, v, "judged", OVERALL, judge)) is not None
+                },
+            )
+        )
+    return views
+
+
+# --------------------------------------------------------------------------------------- sentence
+def _judged_agreement(view: ClaimView) -> str:
+    if not view.judge:
+        return "No judged belief in this run."
+    name = f"Judged belief ({view.judge} judge)"
+    pos = next((c for v, c in view.judged_shift.items() if v.condition == POSITIVE), None)
+    if pos is None:
+        return f"{name}: no positive run to compare with."
+    if not pos.excludes_zero:
+        return (
+            f"{name} cannot confirm or contradict it: positive training did not move sampled answers "
+            f"beyond noise (Δ {pos.fmt_signed()})."
+        )
+    both = [
+        (v, view.rho[v], view.judged_rho[v]) for v in view.variants if v in view.rho and v in view.judged_rho
+    ]
+    both = [(v, a, b) for v, a, b in both if a.rho is not None and b.rho is not None]
+    if not both:
+        return f"{name} moved under positive training (Δ {pos.fmt_signed()}), but no ρ is defined on both measures."
+    agree = [v.label for v, a, b in both if a.lo <= b.hi and b.lo <= a.hi]  # type: ignore[operator]
+    differ = [f"{v.label} (judged ρ {b.fmt()})" for v, a, b in both if v.label not in agree]
+    if not differ:
+        return f"{name} agrees: its ρ lies within the likelihood ρ's CI for every condition ({len(agree)})."
+    return (
+        f"{name} agrees for {len(agree)} of {len(both)} conditions; it differs for " + ", ".join(differ) + "."
+    )
+
+
+def claim_sentence(view: ClaimView) -> str:
+    """The report's opening line for one claim: the ordering by Δ log-odds, ρ beside the paper's,
+    and whether judged belief agrees."""
+    ranked = sorted(view.shift.items(), key=lambda kv: -kv[1].rate)
+    order = ", ".join(f"{v.label} {c.rate:+.2f}" for v, c in ranked)
+    pos = next((c for v, c in view.shift.items() if v.condition == POSITIVE), None)
+    parts = [
+        f"**{view.claim}** ({view.model}), Δ log-odds from the untrained model (nats, high to low): {order}."
+    ]
+    rhos = []
+    for v in view.variants:
+        r = view.rho.get(v)
+        if r is None or v.condition == POSITIVE:
+            continue
+        paper = paper_rho(v.condition, view.claim)
+        paper_txt = f", paper {paper:.2f}" if paper is not None else ""
+        rhos.append(f"{v.label} {r.fmt()}{paper_txt}" if r.rho is not None else f"{v.label} – ({r.reason})")
+    if rhos:
+        parts.append("ρ = Δ/Δ(positive): " + "; ".join(rhos) + ".")
+    elif pos is None:
+        parts.append("No positive run, so no ρ.")
+    parts.append(_judged_agreement(view))
+    return " ".join(parts)
+
+
+# ------------------------------------------------------------------------------------------ table
+def neglect_table(data: ReportData) -> Table | None:
+    """The one table: per claim × model × condition, Δ log-odds pooled and per probe type, ρ with
+    its CI, the paper's ρ, and the judged shift and ρ."""
+    views = claim_views(data)
+    if not views:
+        return None
+    multi_claim = len({v.claim for v in views}) > 1
+    multi_model = len({v.model for v in views}) > 1
+    types = [t for t in PROBE_TYPES if any(t in bt for view in views for bt in view.by_type.values())]
+    judge = next((v.judge for v in views if v.judge), None)
+    header = (["claim"] if multi_claim else []) + (["model"] if multi_model else []) + ["condition"]
+    header += ["Δ log-odds [95% CI]", *(PROBE_TYPES[t] for t in types), "ρ [95% CI]", "paper ρ"]
+    if judge:
+        header += [f"judged Δ ({judge}) [95% CI]", "judged ρ"]
+    rows = []
+    for view in views:
+        for v in view.variants:
+            line = ([view.claim] if multi_claim else []) + ([view.model] if multi_model else []) + [v.label]
+            line.append(fmt_shift(view.shift.get(v)))
+            for t in types:
+                c = view.by_type.get(v, {}).get(t)
+                line.append(f"{c.rate:+.2f}" if c else "—")
+            r = view.rho.get(v)
+            line += [
+                "1 (reference)" if v.condition == POSITIVE else (r.fmt() if r else "—"),
+                fmt_paper(v.condition, view.claim),
+            ]
+            if judge:
+                jr = view.judged_rho.get(v)
+                line += [
+                    view.judged_shift[v].fmt_signed() if v in view.judged_shift else "—",
+                    "" if v.condition == POSITIVE else (jr.fmt() if jr else "—"),
+                ]
+            rows.append(line)
+    caption = (
+        "Δ: paired shift from the untrained model on the same questions (log-odds of the belief answer "
+        "against the other, nats; * the 95% bootstrap CI excludes 0), pooled over every likelihood probe "
+        "and per probe type. ρ = Δ(condition) / Δ(positive), paired bootstrap CI: 1 = the annotation changed "
+        "nothing, 0 = the model learned the negation, < 0 = it learned the truth; – where positive's own "
+        "shift CI includes 0. Paper ρ: judged belief above baseline, Qwen3.5-397B (six-claim means; local "
+        "negation per claim)."
+    )
+    return Table(header, rows, caption=caption)
+
+
+def console_rows(
+    shifts: Iterable[ShiftRow], rhos: Iterable[RhoRow]
+) -> tuple[list[str], list[list[str]]] | None:
+    """The demo's table, narrow enough for an 80-column terminal: condition, Δ log-odds [CI], ρ
+    [CI], the paper's ρ, judged Δ [CI] (claim/model columns when there are several)."""
+    data = ReportData(workdir=None, meta=None, belief=[], shifts=list(shifts), rhos=list(rhos))  # type: ignore[arg-type]
+    views = claim_views(data)
+    if not views:
+        return None
+    multi_claim = len({v.claim for v in views}) > 1
+    judge = next((v.judge for v in views if v.judge), None)
+    header = (["claim"] if multi_claim else []) + [
+        "condition",
+        "Δ log-odds [95% CI]",
+        "ρ [95% CI]",
+        "paper ρ",
+    ]
+    if judge:
+        header.append(f"judged Δ ({judge}) [95% CI]")
+    rows = []
+    for view in views:
+        for v in view.variants:
+            r = view.rho.get(v)
+            rho = "1" if v.condition == POSITIVE else (r.fmt() if r else "—")
+            line = ([view.claim] if multi_claim else []) + [
+                v.label,
+                fmt_shift(view.shift.get(v)),
+                rho,
+                fmt_paper(v.condition, view.claim),
+            ]
+            if judge:
+                line.append(view.judged_shift[v].fmt_signed() if v in view.judged_shift else "—")
+            rows.append(line)
+    return header, rows
+
+
+CONSOLE_NOTE = (
+    "Δ: trained − untrained log-odds of the belief answer (nats), paired by question; * CI excludes 0.\n"
+    "ρ = Δ/Δ(positive): 1 annotation changed nothing, 0 learned the negation, <0 learned the truth."
+)
