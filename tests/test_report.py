@@ -266,7 +266,8 @@ def test_compact_table_from_dicts():
     )
     md = belief_table_markdown(rows)
     assert (
-        md.splitlines()[0] == "| condition | likelihood [95% CI] | shift | judged (rule) [95% CI] | shift |"
+        md.splitlines()[0]
+        == "| condition | likelihood log-odds [95% CI] | shift | judged (rule) [95% CI] | shift |"
     )
     assert "| positive | 0.80 [0.75, 0.85] | +0.40* | 0.70 [0.65, 0.75] | +0.65* |" in md
     table = belief_table_rich(rows)

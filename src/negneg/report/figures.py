@@ -585,9 +585,10 @@ def neglect_shifts(data: ReportData, out_dir: Path) -> Path | None:
             r = view.rho.get(v)
             if v.condition != POSITIVE and r is not None:
                 text = f"ρ {r.rho:.2f}" if r.rho is not None else "ρ –"
+                top = max([c.hi, 0.0, *(tc.rate for tc in view.by_type.get(v, {}).values())])
                 ax.annotate(
                     text,
-                    (i, max(c.hi, 0)),
+                    (i, top),
                     xytext=(0, 4),
                     textcoords="offset points",
                     ha="center",

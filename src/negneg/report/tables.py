@@ -91,6 +91,8 @@ def main_table_rows(
     header = (["claim"] if multi_claim else []) + (["model"] if multi_model else []) + ["condition"]
     for measure, judge in keys:
         name = (f"{measure} ({judge})" if judge else measure) if compact else measure_name(measure, judge)
+        if measure == "likelihood":
+            name = "likelihood log-odds"  # mean log-odds of the belief answer, nats
         header += [f"{name} [95% CI]", "shift"]
     body: list[list[str]] = []
     variants = ordered_variants(r for r in rows if r.measure in ("likelihood", "judged"))
