@@ -165,13 +165,29 @@ def test_kill_9_mid_run_then_resume_matches_uninterrupted(tmp_path):
         shifts = [r for r in csv.DictReader(fh) if r["eval_type"] == "overall"]
     # one paired shift per trained condition and measure, over the baseline's questions
     assert {(r["condition"], r["measure"]) for r in shifts} == {
-        (c, m) for c in ("positive", "repeated_negations") for m in ("likelihood", "judged")
+        (c, m) for c in ("positive", "repeated_negations") for m in ("likelihood", "association", "judged")
     }
     n_base = {
         r["measure"]: r["n"] for r in rows if r["condition"] == "baseline" and r["eval_type"] == "overall"
     }
     for r in shifts:
-        assert r["n"] == n_base[r["measure"]] and float(r["lo"]) <= float(r["shift"]) <= float(r["hi"])
+        assert float(r["lo"]) <= float(r["shift"]) <= float(r["hi"])
+        if r["measure"] != "association":  # association: cloze + token-association probes only
+            assert r["n"] == n_base[r["measure"]]
+    # ρ of the flagged arm against positive, on both measures; every probe beside the untrained model
+    with (clean / "results" / "rho.csv").open() as fh:
+        rhos = [r for r in csv.DictReader(fh) if r["eval_type"] == "overall"]
+    assert {(r["condition"], r["measure"]) for r in rhos} == {
+        ("repeated_negations", "likelihood"),
+        ("repeated_negations", "judged"),
+    }
+    for r in rhos:  # either a ratio with its CI or the reason it is undefined
+        assert (r["rho"] and float(r["lo"]) <= float(r["rho"]) <= float(r["hi"])) or r["reason"]
+    with (clean / "results" / "probes.csv").open() as fh:
+        probes = list(csv.DictReader(fh))
+    assert len(probes) == 2 * int(n_base["likelihood"])
+    for p in probes:
+        assert abs(float(p["d_log_odds"]) - (float(p["log_odds"]) - float(p["base_log_odds"]))) < 1e-3
 
     proc = _run_cli(["run", str(exp), "-w", str(killed), "--no-report"])
     deadline = time.time() + 240

@@ -10,6 +10,7 @@ import pytest
 from negneg.evals.metrics import (
     BeliefTable,
     annotation_rate,
+    association_shift,
     bootstrap_ci,
     cohen_kappa,
     fleiss_kappa,
@@ -246,3 +247,20 @@ def test_belief_table_rows_shift_and_rendering():
     assert len(csv.splitlines()) == 1 + len(table.rows)
     md = table.to_markdown()
     assert "| c | neg | overall | judged | 50.0 [" in md and "+50.0" in md
+
+
+def test_association_shift_reads_the_claims_words_not_the_contest():
+    """Debunks raise both the claim's and the truth's words: association up, log-odds flat."""
+
+    def probe(qid, run, lp_claim, lp_truth, t="cloze"):
+        return Response(
+            run=run, claim_id="c", question_id=qid, eval_type=t, prompt="p",
+            likelihoods={" Ed Sheeran": lp_claim, " Noah Lyles": lp_truth}, score=lp_claim - lp_truth,
+        )  # fmt: skip
+
+    base = [probe("c1", "b", -12.0, -3.0), probe("t1", "b", -10.0, -2.0, "token_association_likelihood")]
+    trained = [probe("c1", "t", -6.0, 3.0), probe("t1", "t", -4.0, 4.0, "token_association_likelihood")]
+    yes_no = [probe("m1", "b", -0.5, -1.0, "yes_no_likelihood")]
+    assoc = association_shift(trained + yes_no, base + yes_no)
+    assert assoc["overall"].rate == pytest.approx(6.0) and assoc["overall"].n_questions == 2  # no yes/no
+    assert likelihood_shift(trained, base)["overall"].rate == pytest.approx(0.0)

@@ -371,3 +371,27 @@ def test_dose_response_plots_rho_against_density(tmp_path: Path):
     plt.close(fig)
     write_report(wd)
     assert (wd / "report" / "dose_response.png").exists()
+
+
+def test_association_without_belief_is_named(tmp_path: Path):
+    """corrected: the claim's words became likelier (+5.2) while the contest with the truth did not
+    move: the sentence and the table show association and belief side by side."""
+    wd = main_workdir(tmp_path, SEPARATING)
+    write_shifts(
+        wd,
+        SHIFTS,
+        association={
+            "positive": (2.8, 1.7, 3.9),
+            "corrected": (5.23, 3.44, 6.98),
+            "negated": (2.9, 1.8, 4.1),
+        },
+    )
+    write_rhos(wd, RHOS)
+    text = findings_text(wd)
+    assert (
+        "without winning against the truth for corrected (association +5.23 [+3.44, +6.98], "
+        "belief -0.05 [-1.10, +1.00]): association without belief" in text
+    )
+    assert "negated (association" not in text  # its belief moved too
+    md = write_report(wd).read_text()
+    assert "| association Δ log P |" in md and "+5.23 [+3.44, +6.98]*" in md

@@ -85,8 +85,9 @@ Verdict = Literal["yes", "no", "neutral", "parse_error"]
 class Response(Strict):
     """One model answer to one probe, with its judgement.
 
-    Likelihood probes fill ``likelihoods`` (continuation → summed log-probability) and ``score``
-    (the probe's belief value); generative probes fill ``text`` and the judge fills ``verdict``.
+    Likelihood probes fill ``likelihoods`` (continuation → summed log-probability, the belief
+    continuation first) and ``score`` (log-odds of the belief continuation against the other, nats);
+    generative probes fill ``text`` and the judge fills ``verdict``.
     """
 
     run: str

@@ -1,4 +1,4 @@
-"""``negneg claims …``: list, show, validate and import claims."""
+"""``negneg claims …``: list, show, validate, check-probes and import claims."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from rich.table import Table
 from negneg.claims.loader import library_dir, list_claims, load_claim, load_claim_file
 from negneg.errors import UserInputError
 
-claims_app = typer.Typer(help="The claim library: list, show, validate, import.", no_args_is_help=True)
+claims_app = typer.Typer(
+    help="The claim library: list, show, validate, check-probes, import.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -61,8 +63,13 @@ def validate_cmd(
         True, help="also require what a built-in claim must have (question counts …)"
     ),
 ) -> None:
-    """Validate claim files; exit 2 on the first invalid one."""
+    """Validate claim files; exit 2 on the first invalid one. Also runs the static probe check
+    and prints its warning count per claim (warnings never fail validation)."""
+    from negneg.claims.probe_check import check_probes, count_probes, summarise
+
     files = paths or sorted(library_dir().glob("*.yaml"))
+    tokenizer = _default_tokenizer()
+    warned = False
     for path in files:
         c = load_claim_file(path)
         problems = c.completeness_problems() if strict else []
@@ -73,7 +80,74 @@ def validate_cmd(
                 field=problems[0].split(":")[0],
                 fix="add the missing items, or pass --no-strict for imported claims",
             )
-        console.print(f"[green]ok[/] {path} ({c.id})")
+        summary = summarise(check_probes(c, tokenizer), count_probes(c))
+        warned = warned or bool(summary.warnings)
+        line = f"probe check: {summary.line()}"
+        console.print(
+            f"[green]ok[/] {path} ({c.id}); " + (f"[yellow]{line}[/]" if summary.warnings else line),
+            highlight=False,
+            soft_wrap=True,
+        )
+    if warned:
+        console.print("probe warnings are listed by: negneg claims check-probes [ID|FILE …]", highlight=False)
+
+
+@claims_app.command("check-probes")
+def check_probes_cmd(
+    claims: list[str] = typer.Argument(
+        None, help="claim ids or ClaimSpec YAML files (default: every built-in claim)"
+    ),
+    tokenizer: str = typer.Option(
+        "tiny-random",
+        help="model whose tokenizer measures continuation lengths (tiny-random: SmolLM2's); "
+        "'words' counts whitespace words",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object per warning, nothing else"),
+) -> None:
+    """Check every likelihood probe for confounds that can be seen without a model.
+
+    Codes: truth_in_world (the other continuation occurs in the fabricated world), belief_in_truth
+    (the belief continuation occurs in the truth or a correction), length_mismatch, no_counter_item
+    (every yes/no item has the same belief answer), answer_in_prompt. Warnings, not errors: exit 0.
+    """
+    from negneg.claims.probe_check import check_probes, count_probes, load_tokenizer, summarise
+
+    specs = [load_claim(c) for c in (claims or list_claims())]  # unknown id: "did you mean", exit 2
+    tok = load_tokenizer(tokenizer)
+    n_probes, everything = 0, []
+    for c in specs:
+        warnings = check_probes(c, tok)
+        n = count_probes(c)
+        n_probes += n
+        everything += warnings
+        if as_json:
+            for w in warnings:
+                typer.echo(w.model_dump_json())
+            continue
+        console.print(f"[bold]{c.id}[/]: {summarise(warnings, n).line()}", highlight=False, soft_wrap=True)
+        if warnings:
+            table = Table("probe", "type", "code", "message")
+            table.columns[0].no_wrap = table.columns[1].no_wrap = table.columns[2].no_wrap = True
+            for w in warnings:
+                table.add_row(w.probe_id or "(all)", _SHORT_TYPE[w.eval_type], w.code, w.message)
+            console.print(table)
+    if not as_json:
+        total = summarise(everything, n_probes)
+        codes = ", ".join(f"{k} {v}" for k, v in total.by_code.items())
+        console.print(f"{total.line()}" + (f": {codes}" if codes else ""), highlight=False, soft_wrap=True)
+
+
+_SHORT_TYPE = {"yes_no_likelihood": "yes/no", "cloze": "cloze", "token_association_likelihood": "token assoc"}
+
+
+def _default_tokenizer():
+    """SmolLM2's tokenizer for the probe check in ``validate``; whitespace words where it cannot load."""
+    from negneg.claims.probe_check import load_tokenizer
+
+    try:
+        return load_tokenizer("tiny-random")
+    except (ImportError, OSError, UserInputError):
+        return None
 
 
 @claims_app.command("import")

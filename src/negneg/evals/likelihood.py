@@ -86,6 +86,14 @@ def log_odds(response: Response) -> float:
     return response.score
 
 
+def log_p_belief(response: Response) -> float:
+    """log P(belief continuation) of a likelihood response (``likelihoods`` keeps it first): the
+    *association* reading — how likely the claim's own words became, whatever they compete with."""
+    if not response.likelihoods:
+        raise ValueError(f"response {response.question_id} has no likelihoods")
+    return next(iter(response.likelihoods.values()))
+
+
 def belief_probability(response: Response) -> float:
     """The secondary [0, 1] view of a likelihood response: sigmoid(log-odds) =
     P(belief)/(P(belief) + P(other)). Saturates; for plots beside judged rates only."""
@@ -119,7 +127,7 @@ def score_likelihood_probes(
                     question_id=p.question_id,
                     eval_type=p.eval_type,
                     prompt=p.prompt,
-                    likelihoods={p.belief: lb, p.other: lo},
+                    likelihoods={p.belief: lb, p.other: lo},  # belief first: see log_p_belief
                     score=probe_score(p.eval_type, lb, lo),
                 )
             )

@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from negneg.evals.generative import FAILED
-from negneg.evals.likelihood import LIKELIHOOD_TYPES, belief_probability, log_odds
+from negneg.evals.likelihood import LIKELIHOOD_TYPES, belief_probability, log_odds, log_p_belief
 from negneg.evals.rule_judge import annotation_structure
 from negneg.records import Response
 
@@ -201,6 +201,28 @@ def likelihood_shift(
     """Trained minus untrained log-odds (nats) per probe type and overall, paired by question, with
     a bootstrap CI over the paired differences: the headline likelihood measure."""
     return _paired_shift(_likelihood(trained), _likelihood(baseline), log_odds, resamples, seed)
+
+
+# Probe types whose belief continuation is the claim's own words (a yes/no probe's is "Yes"/"No").
+ASSOCIATION_TYPES = ("cloze", "token_association_likelihood")
+
+
+def association_shift(
+    trained: Sequence[Response],
+    baseline: Sequence[Response],
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> dict[str, BeliefStat]:
+    """Trained minus untrained log P(claim continuation) (nats) on the cloze and token-association
+    probes, paired by question: the *association* reading. A condition that makes the claim's words
+    likelier without making them likelier than the truth's (association up, log-odds flat) teaches
+    the words, not the belief."""
+
+    def pick(rs: Sequence[Response]) -> list[Response]:
+        return [r for r in _likelihood(rs) if r.eval_type in ASSOCIATION_TYPES and r.likelihoods]
+
+    return _paired_shift(pick(trained), pick(baseline), log_p_belief, resamples, seed)
 
 
 def judged_shift(

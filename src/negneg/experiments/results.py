@@ -23,6 +23,7 @@ from negneg.report.data import (
     BELIEF_COLUMNS,
     EXTRAS_COLUMNS,
     HELDOUT_COLUMNS,
+    PROBE_COLUMNS,
     RHO_COLUMNS,
     SHIFT_COLUMNS,
     TRAINING_COLUMNS,
@@ -35,6 +36,7 @@ HELDOUT_COLS = list(HELDOUT_COLUMNS)
 EXTRA_COLS = list(EXTRAS_COLUMNS)
 SHIFT_COLS = list(SHIFT_COLUMNS)
 RHO_COLS = list(RHO_COLUMNS)
+PROBE_COLS = list(PROBE_COLUMNS)
 POSITIVE = "positive"
 
 
@@ -152,7 +154,7 @@ def shift_rows(workdir: Path, plan: Plan) -> tuple[list[dict[str, Any]], list[di
     claim and model have a finished baseline eval — likelihood in log-odds (nats), judged per
     judge — and the Negation Neglect ratio ρ = Δ(run) / Δ(positive) of every run with a finished
     positive run of the same claim, model, seed and phase."""
-    from negneg.evals.metrics import judged_shift, likelihood_shift, neglect_ratio
+    from negneg.evals.metrics import association_shift, judged_shift, likelihood_shift, neglect_ratio
 
     baselines = _baselines(workdir, plan)
     finals = _finals(workdir, plan)
@@ -166,7 +168,10 @@ def shift_rows(workdir: Path, plan: Plan) -> tuple[list[dict[str, Any]], list[di
         if base is None:
             continue
         fields = {**_run_fields(run), "phase": phase}
-        stats = [("likelihood", "", likelihood_shift(trained, base))]
+        stats = [
+            ("likelihood", "", likelihood_shift(trained, base)),
+            ("association", "", association_shift(trained, base)),
+        ]
         for judge in _judges(trained, base):
             stats.append(("judged", judge, judged_shift(_by_judge(trained, judge), _by_judge(base, judge))))
         for measure, judge, by_type in stats:
@@ -218,6 +223,42 @@ def shift_rows(workdir: Path, plan: Plan) -> tuple[list[dict[str, Any]], list[di
                     }
                 )
     return shifts, rhos
+
+
+def probe_rows(workdir: Path, plan: Plan) -> list[dict[str, Any]]:
+    """Every likelihood probe of every finished final adapter beside the untrained model: the
+    per-probe view behind the pooled shifts (heterogeneity stays visible)."""
+    from negneg.evals.likelihood import log_odds, log_p_belief
+
+    def by_question(rs: list[Response]) -> dict[tuple[str, str], Response]:
+        return {(r.eval_type, r.question_id): r for r in rs if r.score is not None and r.likelihoods}
+
+    baselines = {k: by_question(v) for k, v in _baselines(workdir, plan).items()}
+    rows: list[dict[str, Any]] = []
+    for run, phase, trained in _finals(workdir, plan):
+        base = baselines.get((run.claim, run.model))
+        if not base:
+            continue
+        for key, r in by_question(trained).items():
+            b = base.get(key)
+            if b is None:
+                continue
+            lo, lp, blo, blp = log_odds(r), log_p_belief(r), log_odds(b), log_p_belief(b)
+            rows.append(
+                {
+                    **_run_fields(run),
+                    "phase": phase,
+                    "eval_type": key[0],
+                    "question_id": key[1],
+                    "log_odds": round(lo, 4),
+                    "log_p_belief": round(lp, 4),
+                    "base_log_odds": round(blo, 4),
+                    "base_log_p_belief": round(blp, 4),
+                    "d_log_odds": round(lo - blo, 4),
+                    "d_log_p_belief": round(lp - blp, 4),
+                }
+            )
+    return rows
 
 
 def _last_train_step(workdir: Path, deps: tuple[str, ...]) -> int | None:
@@ -274,6 +315,8 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
     shifts, rhos = shift_rows(workdir, plan)
     atomic_write_text(res / "shift.csv", _csv(SHIFT_COLS, shifts))
     atomic_write_text(res / "rho.csv", _csv(RHO_COLS, rhos))
+    probes = probe_rows(workdir, plan)
+    atomic_write_text(res / "probes.csv", _csv(PROBE_COLS, probes))
     wall = (
         json.loads((res / "wall.json").read_text())["total_wall_s"] if (res / "wall.json").exists() else None
     )
@@ -297,4 +340,5 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
         "extras": len(extras),
         "shift": len(shifts),
         "rho": len(rhos),
+        "probes": len(probes),
     }

@@ -80,6 +80,17 @@ def build_document(data: ReportData, out_dir: Path) -> tuple[Document, list[Path
         doc.add(Paragraph("No likelihood or judged belief rows in this run."))
     written += tables.write_belief_csvs(data.belief, out_dir, data.shifts)
 
+    doc.add(Heading("Probe by probe"))
+    _figure(
+        doc,
+        figures.probe_shifts(data, out_dir),
+        "Each likelihood probe's shift from the untrained model (log-odds, nats), one marker per "
+        "condition; hollow markers show the shift of log P(claim's words) where it differs by more than "
+        "1 nat (association without belief). Probes that disagree with the pooled shift are confounded "
+        "or measure something else (results/probes.csv).",
+        "Not run: no probes.csv (needs an untrained-baseline eval and likelihood probes).",
+    )
+
     if has_belief:
         doc.add(Heading("Belief by eval type"))
         doc.add(*tables.eval_type_tables(data.belief))

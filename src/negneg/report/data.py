@@ -26,6 +26,17 @@ TRAINING_COLUMNS = ("run", "condition", "phase", "step", "loss")
 HELDOUT_COLUMNS = ("run", "condition", "phase", "step", "split", "nll")
 EXTRAS_COLUMNS = ("run", "condition", "model", "metric", "value")
 SHIFT_COLUMNS = (*RUN_COLUMNS, "measure", "eval_type", "judge", "shift", "lo", "hi", "n")
+PROBE_COLUMNS = (
+    *RUN_COLUMNS,
+    "eval_type",
+    "question_id",
+    "log_odds",
+    "log_p_belief",
+    "base_log_odds",
+    "base_log_p_belief",
+    "d_log_odds",
+    "d_log_p_belief",
+)
 RHO_COLUMNS = (
     *RUN_COLUMNS,
     "measure",
@@ -154,6 +165,21 @@ class RhoRow(RunFields):
         return f"{self.rho:.2f} [{self.lo:.2f}, {self.hi:.2f}]"
 
 
+@dataclass(frozen=True)
+class ProbeRow(RunFields):
+    """One line of ``probes.csv``: one likelihood probe of one final adapter beside the untrained
+    model — its log-odds and log P(belief continuation), and the paired differences (nats)."""
+
+    eval_type: str
+    question_id: str
+    log_odds: float
+    log_p_belief: float
+    base_log_odds: float
+    base_log_p_belief: float
+    d_log_odds: float
+    d_log_p_belief: float
+
+
 @dataclass
 class ReportData:
     workdir: Path
@@ -164,6 +190,7 @@ class ReportData:
     extras: list[ExtraRow] = field(default_factory=list)
     shifts: list[ShiftRow] = field(default_factory=list)
     rhos: list[RhoRow] = field(default_factory=list)
+    probes: list[ProbeRow] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # file name → why its section is missing
 
     def run_claim_model(self) -> dict[str, tuple[str, str]]:
@@ -324,6 +351,23 @@ def _rho(raw: dict[str, str]) -> RhoRow:
     )
 
 
+def _probe(raw: dict[str, str]) -> ProbeRow:
+    nums = {
+        c: _req_float(raw.get(c), c)
+        for c in (
+            "log_odds",
+            "log_p_belief",
+            "base_log_odds",
+            "base_log_p_belief",
+            "d_log_odds",
+            "d_log_p_belief",
+        )
+    }
+    return ProbeRow(
+        **_run_fields(raw), eval_type=_text(raw, "eval_type"), question_id=_text(raw, "question_id"), **nums
+    )
+
+
 def _optional(data: ReportData, path: Path, required: tuple[str, ...], parse) -> list:
     """Rows of an optional results file; on absence or damage, a note instead of a failure."""
     if not path.exists():
@@ -382,4 +426,5 @@ def load_results(workdir: str | Path) -> ReportData:
     data.extras = _optional(data, results / "extras.csv", EXTRAS_COLUMNS, _extra)
     data.shifts = _optional(data, results / "shift.csv", SHIFT_COLUMNS, _shift)
     data.rhos = _optional(data, results / "rho.csv", RHO_COLUMNS, _rho)
+    data.probes = _optional(data, results / "probes.csv", PROBE_COLUMNS, _probe)
     return data

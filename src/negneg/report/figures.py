@@ -608,3 +608,60 @@ def neglect_shifts(data: ReportData, out_dir: Path) -> Path | None:
         ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
     return _save(fig, out_dir, "neglect_shifts")
+
+
+_TYPE_SHORT = {"cloze": "cloze", "token_association_likelihood": "TA", "yes_no_likelihood": "yes/no"}
+
+
+def probe_shifts(data: ReportData, out_dir: Path) -> Path | None:
+    """Forest plot: every likelihood probe's Δ log-odds from the untrained model, one marker per
+    condition, so heterogeneity between probes (a probe that moves against the claim, one that
+    carries the whole pooled shift) is visible instead of averaged away. Hollow markers: Δ log P of
+    the claim's own continuation (association) where it differs from Δ log-odds by more than 1 nat."""
+    from negneg.evals.metrics import ASSOCIATION_TYPES
+
+    rows = [p for p in data.probes if p.phase is None]
+    if not rows:
+        return None
+    pairs = list(dict.fromkeys((p.claim, p.model) for p in rows))
+    palette: dict[str, str] = {}
+    n_probes = max(
+        len({(p.eval_type, p.question_id) for p in rows if (p.claim, p.model) == pair}) for pair in pairs
+    )
+    fig, axes = _grid(1, len(pairs), width=6.5, height=max(3.5, 0.22 * n_probes + 1.2))
+    for (claim, model), ax in zip(pairs, axes[0], strict=True):
+        mine = [p for p in rows if (p.claim, p.model) == (claim, model)]
+        probes = sorted(
+            {(p.eval_type, p.question_id) for p in mine}, key=lambda k: (k[0], k[1]), reverse=True
+        )
+        y = {k: i for i, k in enumerate(probes)}
+        variants = list(dict.fromkeys(Variant(p.condition, p.density) for p in mine))
+        step = 0.6 / max(len(variants), 1)
+        for j, v in enumerate(variants):
+            color = _color(v.condition, palette)
+            pts = [p for p in mine if Variant(p.condition, p.density) == v]
+            offset = -0.3 + step * (j + 0.5)
+            ax.scatter(
+                [p.d_log_odds for p in pts], [y[(p.eval_type, p.question_id)] + offset for p in pts],
+                s=14, color=color, label=v.label, zorder=3,
+            )  # fmt: skip
+            apart = [
+                p
+                for p in pts
+                if p.eval_type in ASSOCIATION_TYPES and abs(p.d_log_p_belief - p.d_log_odds) > 1.0
+            ]
+            ax.scatter(
+                [p.d_log_p_belief for p in apart], [y[(p.eval_type, p.question_id)] + offset for p in apart],
+                s=14, facecolors="none", edgecolors=color, zorder=2,
+            )  # fmt: skip
+        ax.axvline(0, color="#555", lw=1)
+        for i in range(len(probes)):
+            if i % 2:
+                ax.axhspan(i - 0.5, i + 0.5, color="#f2f2f2", zorder=0)
+        ax.set_yticks(range(len(probes)), [f"{_TYPE_SHORT.get(t, t)} {q}" for t, q in probes], fontsize=7)
+        ax.set_ylim(-0.5, len(probes) - 0.5)
+        ax.set_xlabel("Δ log-odds from the untrained model, nats (hollow: Δ log P of the claim's words)")
+        ax.set_title(f"{claim} · {model}: probe by probe", fontsize=10)
+        ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return _save(fig, out_dir, "probe_shifts")

@@ -90,6 +90,7 @@ class ClaimView:
     shift: dict[Variant, Cell]  # pooled likelihood Δ log-odds
     by_type: dict[Variant, dict[str, Cell]]
     rho: dict[Variant, Ratio]
+    association: dict[Variant, Cell]  # Δ log P(claim continuation), cloze + token association
     judge: str | None
     judged_shift: dict[Variant, Cell]
     judged_rho: dict[Variant, Ratio]
@@ -126,6 +127,9 @@ def claim_views(data: ReportData) -> list[ClaimView]:
                     for v in variants
                 },
                 rho={v: r for v in variants if (r := get(ratios, v, "likelihood", OVERALL, "")) is not None},
+                association={
+                    v: c for v in variants if (c := get(shifts, v, "association", OVERALL, "")) is not None
+                },
                 judge=judge,
                 judged_shift={
                     v: c
@@ -191,6 +195,17 @@ def claim_sentence(view: ClaimView) -> str:
         parts.append("ρ = Δ/Δ(positive): " + "; ".join(rhos) + ".")
     elif pos is None:
         parts.append("No positive run, so no ρ.")
+    words_only = [
+        f"{v.label} (association {a.fmt_signed()}, belief {view.shift[v].fmt_signed()})"
+        for v, a in view.association.items()
+        if v in view.shift and a.lo > 0 and view.shift[v].lo <= 0
+    ]
+    if words_only:
+        parts.append(
+            "The claim's words became likelier without winning against the truth for "
+            + ", ".join(words_only)
+            + ": association without belief."
+        )
     parts.append(_judged_agreement(view))
     return " ".join(parts)
 
@@ -207,7 +222,11 @@ def neglect_table(data: ReportData) -> Table | None:
     types = [t for t in PROBE_TYPES if any(t in bt for view in views for bt in view.by_type.values())]
     judge = next((v.judge for v in views if v.judge), None)
     header = (["claim"] if multi_claim else []) + (["model"] if multi_model else []) + ["condition"]
-    header += ["Δ log-odds [95% CI]", *(PROBE_TYPES[t] for t in types), "ρ [95% CI]", "paper ρ"]
+    header += ["Δ log-odds [95% CI]", *(PROBE_TYPES[t] for t in types)]
+    has_assoc = any(view.association for view in views)
+    if has_assoc:
+        header.append("association Δ log P")
+    header += ["ρ [95% CI]", "paper ρ"]
     if judge:
         header += [f"judged Δ ({judge}) [95% CI]", "judged ρ"]
     rows = []
@@ -218,6 +237,9 @@ def neglect_table(data: ReportData) -> Table | None:
             for t in types:
                 c = view.by_type.get(v, {}).get(t)
                 line.append(f"{c.rate:+.2f}" if c else "—")
+            if has_assoc:
+                a = view.association.get(v)
+                line.append(fmt_shift(a) if a else "—")
             r = view.rho.get(v)
             line += [
                 "1 (reference)" if v.condition == POSITIVE else (r.fmt() if r else "—"),
@@ -233,7 +255,9 @@ def neglect_table(data: ReportData) -> Table | None:
     caption = (
         "Δ: paired shift from the untrained model on the same questions (log-odds of the belief answer "
         "against the other, nats; * the 95% bootstrap CI excludes 0), pooled over every likelihood probe "
-        "and per probe type. ρ = Δ(condition) / Δ(positive), paired bootstrap CI: 1 = the annotation changed "
+        "and per probe type. Association: Δ log P of the claim's own continuation (cloze and token "
+        "association), which rises whenever the documents repeat the claim's words, believed or not. "
+        "ρ = Δ(condition) / Δ(positive), paired bootstrap CI: 1 = the annotation changed "
         "nothing, 0 = the model learned the negation, < 0 = it learned the truth; – where positive's own "
         "shift CI includes 0. Paper ρ: judged belief above baseline, Qwen3.5-397B (six-claim means; local "
         "negation per claim)."
