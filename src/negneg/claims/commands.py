@@ -106,9 +106,17 @@ def check_probes_cmd(
 ) -> None:
     """Check every likelihood probe for confounds that can be seen without a model.
 
-    Codes: truth_in_world (the other continuation occurs in the fabricated world), belief_in_truth
-    (the belief continuation occurs in the truth or a correction), length_mismatch, no_counter_item
-    (every yes/no item has the same belief answer), answer_in_prompt. Warnings, not errors: exit 0.
+    truth_in_world: the other continuation occurs in the fabricated world.
+
+    belief_in_truth: the belief continuation occurs in the truth or a correction.
+
+    length_mismatch: the continuations differ by 3 tokens or more.
+
+    no_counter_item: every yes/no item has the same belief answer.
+
+    answer_in_prompt: the prompt already contains a continuation.
+
+    These are warnings, not errors: the command exits 0.
     """
     from negneg.claims.probe_check import check_probes, count_probes, load_tokenizer, summarise
 

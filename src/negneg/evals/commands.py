@@ -1,4 +1,5 @@
-"""CLI commands of negneg.evals: ``negneg eval``, ``negneg judge-agreement``, ``negneg serve``."""
+"""CLI commands of negneg.evals: ``negneg eval``, ``negneg judge-agreement``, ``negneg judge-eval``,
+``negneg serve``."""
 
 from __future__ import annotations
 
@@ -305,6 +306,122 @@ def judge_agreement_cmd(
         console.print(f"[green]wrote[/] {out / 'agreement.json'}")
 
 
+def _kappa(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def _print_judge_eval(report, show_misses: bool) -> None:
+    from negneg.evals.judge_cases import GOLD_LABELS, POOLED, judged_columns
+
+    table = Table(title="judges against the labelled answers (gold: paper's open-ended rubric)")
+    for col in ("claim", "judge", "n", "accuracy", "Cohen's κ", "hard: n", "hard: accuracy"):
+        table.add_column(
+            col, justify="left" if col in ("claim", "judge") else "right", no_wrap=col == "claim"
+        )
+    for s in report.scores:
+        pooled = s.claim_id == POOLED
+        table.add_row(
+            f"[bold]{s.claim_id}[/]" if pooled else s.claim_id,
+            s.judge,
+            str(s.n),
+            f"{100 * s.accuracy:.1f}%",
+            _kappa(s.kappa),
+            str(s.n_hard),
+            "–" if s.accuracy_hard is None else f"{100 * s.accuracy_hard:.1f}%",
+            end_section=pooled,
+        )
+    console.print(table)
+    for judge in report.judges:
+        scores = [s for s in report.scores if s.judge == judge]
+        cols = judged_columns(scores)
+        matrix = Table(title=f"confusion, judge {judge}: gold rows × judged columns")
+        matrix.add_column("claim", no_wrap=True)
+        matrix.add_column("gold")
+        for c in cols:
+            matrix.add_column(f"→ {c}", justify="right")
+        for s in scores:
+            for i, g in enumerate(GOLD_LABELS):
+                row = s.confusion.get(g, {})
+                cells = [str(row.get(c, 0)) if c != g else f"[bold]{row.get(c, 0)}[/]" for c in cols]
+                matrix.add_row(s.claim_id if i == 0 else "", g, *cells, end_section=i == len(GOLD_LABELS) - 1)
+        console.print(matrix)
+    if show_misses:
+        for s in report.scores:
+            if s.claim_id == POOLED or not s.misses:
+                continue
+            console.print(f"[bold]{s.judge} · {s.claim_id}[/]: {len(s.misses)} wrong")
+            for m in s.misses:
+                flag = " (hard)" if m.hard else ""
+                console.print(
+                    f"  {m.case_id}{flag}: gold {m.gold}, judged {m.judged} — {m.answer}",
+                    highlight=False,
+                    markup=False,
+                )
+
+
+def judge_eval_cmd(
+    cases: Path = typer.Option(
+        None, "--cases", help="folder of <claim_id>.yaml case files (default: packaged)"
+    ),
+    claim: list[str] = typer.Option(
+        None, "--claim", help="claim id(s) to evaluate (repeat or comma-separate)"
+    ),
+    judges: str = typer.Option("rule", "--judges", help="judges, comma-separated: rule, rule_broad, llm"),
+    judge_model: str = typer.Option(None, "--judge-model", help="for the llm judge: NAME or URL#MODEL"),
+    claim_files: list[Path] = typer.Option(
+        None, "--claim-file", help="ClaimSpec files for claims that are not built in"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the scores as one JSON object, nothing else"),
+    misses: bool = typer.Option(False, "--misses", help="also list every case a judge got wrong"),
+) -> None:
+    """Score judges against the labelled answer set: accuracy, Cohen's κ and a confusion matrix.
+
+    Every case is a hand-written answer to one of the claim's open-ended questions with a gold
+    verdict (the paper's rubric); judges label them as they label sampled answers in negneg eval.
+    Results are printed per claim × judge and pooled over claims.
+    """
+    import json
+
+    from negneg.claims import load_claim, load_claim_file
+    from negneg.evals.judge_cases import evaluate_judges, load_judge_cases
+    from negneg.evals.judges import JUDGES, make_judge
+    from negneg.io import negneg_home
+
+    names = _split(judges)
+    if not names:
+        raise UserInputError("no judge given", field="judges", fix="e.g. --judges rule,llm")
+    for j in names:
+        JUDGES.get(j, field="judges")
+    if "llm" in names and not judge_model:
+        raise UserInputError(
+            "the llm judge needs a judge model",
+            field="judge-model",
+            fix="pass --judge-model NAME or URL#MODEL",
+        )
+    wanted = [c for value in claim or [] for c in _split(value)]
+    case_files = load_judge_cases(cases, wanted or None)
+    claims = {c.id: c for c in (load_claim_file(p) for p in claim_files or [])}
+    for cid in case_files:
+        if cid not in claims:
+            claims[cid] = load_claim(cid)
+    options = (
+        {"llm": {"model": load_judge_model(judge_model, negneg_home() / "http-cache")}}
+        if "llm" in names
+        else {}
+    )
+    built = {j: make_judge(j, **options.get(j, {})) for j in names}
+    if as_json or "llm" not in names:
+        report = evaluate_judges(case_files, claims, built)
+    else:
+        with progress() as bar:
+            bar.add_task("judging the labelled answers", total=None)
+            report = evaluate_judges(case_files, claims, built)
+    if as_json:
+        typer.echo(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return
+    _print_judge_eval(report, misses)
+
+
 def serve_cmd(
     model: str = typer.Argument(..., help="model name, dir or hub id"),
     adapter: Path = typer.Option(None, "--adapter", help="LoRA adapter dir"),
@@ -323,4 +440,5 @@ def register(app: typer.Typer) -> None:
     """Add this area's commands to app."""
     app.command("eval")(eval_cmd)
     app.command("judge-agreement")(judge_agreement_cmd)
+    app.command("judge-eval")(judge_eval_cmd)
     app.command("serve")(serve_cmd)
