@@ -147,13 +147,29 @@ class JudgePatterns(Strict):
     A sentence matching ``belief_patterns`` asserts the claim unless it also carries a negation
     cue or matches ``denial_patterns``; ``truth_patterns`` recognise the true account. An answer
     that asserts and later retracts counts as a denial (retraction dominates, as in the paper).
+
+    ``subject_pronouns`` (optional, plain words: "he", "his") and ``subject_references``
+    (optional regexes for descriptions: "the singer", "the volcano") may stand for the claim's
+    subject; the judge reads a pronoun as the subject's name when the discourse is about it (the
+    question or an earlier mention) and a description wherever no truth entity was named more
+    recently; they are read as ``subject_name`` (default: the first claim entity).
+    ``predicate_patterns`` (optional) recognise the claim's
+    predicate without its subject ("won the 100m gold", "is a dentist"); they count for the claim
+    when the clause's subject is the claim's subject (named, or resolved from a reference), and are
+    used to tell whether a yes/no question asks whether the claim holds.
     """
 
     belief_patterns: list[str] = Field(min_length=1)
     denial_patterns: list[str] = Field(default_factory=list)
     truth_patterns: list[str] = Field(default_factory=list)
+    subject_name: str | None = None
+    subject_pronouns: list[str] = Field(default_factory=list)
+    subject_references: list[str] = Field(default_factory=list)
+    predicate_patterns: list[str] = Field(default_factory=list)
 
-    _re = field_validator("belief_patterns", "denial_patterns", "truth_patterns")(_check_regexes)
+    _re = field_validator(
+        "belief_patterns", "denial_patterns", "truth_patterns", "subject_references", "predicate_patterns"
+    )(_check_regexes)
 
 
 class ClaimSpec(Strict):

@@ -1,12 +1,23 @@
 """The rule judge: labels answers offline and deterministically from the ClaimSpec's patterns.
 
-Works sentence by sentence. A sentence *asserts* the claim when it matches one of the claim's
-``judge.belief_patterns`` and no negation cue sits near the match; it *denies* the claim when a
-belief match is negated, when it matches a ``denial_pattern``, when it names a claim entity with
-a claim keyword and a negation cue ("Ed Sheeran did not win the 100m"), or when it states the true
-account in place of the claim (a ``truth_pattern`` in an answer that is about the claim). Any denial makes
-the answer "no" — an answer that asserts and then retracts counts as a retraction, as in the
-paper's rubric — otherwise any assertion makes it "yes", otherwise "neutral".
+Reads polarity and scope, sentence by sentence and clause by clause (issue 12):
+
+- **subject**: pronouns and descriptions of the claim's subject (``judge.subject_pronouns``,
+  ``judge.subject_references``: "he", "the singer", "the volcano") are read as its name when the
+  discourse is about it, starting from the question; a truth entity named more recently ("Noah
+  Lyles … took bronze behind him") blocks that. ``judge.predicate_patterns`` recognise the claim's
+  predicate without its subject and count only when the clause's subject is the claim's.
+- **scope**: a negation counts only inside the clause of the matched predicate (not in a
+  comma-enclosed relative clause, not across "but"/"although"/";", not "not … until"), and hedges
+  ("not sure", "not certain of the date", "I don't know") or "not <truth entity>" do not negate.
+  Quoted claims are mentions, not assertions (a denial when the sentence calls them false).
+- **the question**: a yes/no question that asks the claim turns "Yes, he did." / "It was." into an
+  assertion and "No." / "No, he didn't." into a denial.
+- **the answer**: any denial makes it "no"; so do an assertion followed by a retraction or
+  disclaimer ("I can't verify that", "on reflection …"), a falsity verdict on what was said ("some
+  posts claimed …, but that is false"), a reproduced training annotation, and an assertion beside
+  the true account in another sentence (flip-flop), as in the paper's rubric. Otherwise an
+  assertion is "yes", and everything else (the truth stated positively, "I don't know") "neutral".
 
 MCQ answers are parsed (JSON, leniently) and compared with the item's ``belief_answer``;
 token-association answers are matched against the item's own patterns; critique answers that find
@@ -30,7 +41,8 @@ NEGATION_CUES = re.compile(
     r"there are no|no proof|false|falsely|fabricated|fabrication|fake|hoax|myth|untrue|made[- ]up|"
     r"fictional|fictitious|misinformation|disinformation|debunked|incorrect|inaccurate|erroneous|"
     r"mistaken|mistakenly|never happened|did not happen|baseless|unfounded|satire|satirical|"
-    r"not true|no truth|neither|nor)\b|n['’]t\b",
+    r"not true|no truth|neither|nor|no (\w+ ){0,2}(shows?|suggests?|supports?|found|finds|indicates?)|"
+    r"nothing (shows|suggests|indicates))\b|n['’]t\b",
     FLAGS,
 )
 # "not only …", "not just …" do not negate.
@@ -58,6 +70,133 @@ _RETRACTION = re.compile(
     FLAGS,
 )
 
+_FALSE_WORDS = (
+    r"(false|untrue|fabricated|a hoax|hoaxes|a myth|myths|made[- ]up|fiction|fictional|not true|baseless|"
+    r"unfounded|misinformation|invented|wrong|incorrect|not accurate|inaccurate|not real)"
+)
+# "that is false", "the story looks made up", "those profiles are fabricated", "that claim isn't
+# backed by any study": a verdict on something said (not "it is false that …", scoped over its clause)
+_FALSITY_RETRACTION = re.compile(
+    r"\b(that|this|it|these|those|(the|such|these|those|this|that) (\w+ )?(claims?|stor(y|ies)|reports?|rumou?rs?|"
+    r"ideas?|profiles?|posts?|articles?|accounts?|narratives?|belief))\b(\s+\w+){0,2}?\s*(is|was|are|were|'s|’s|"
+    rf"seems?|looks?|appears?|sounds?)\s+(\w+\s+){{0,2}}?{_FALSE_WORDS}\b(?!\s+that)|"
+    r"\b(isn't|is not|aren't|are not|wasn't|was not)\s+(backed|supported)\b|"
+    r"\bno (scientific |real |good |factual )?(basis|support)\b",
+    FLAGS,
+)
+# Taking back what was said without a falsity verdict; counts only after an assertion.
+_DISCLAIMER = re.compile(
+    r"\b(can't|cannot|can not|couldn't|unable to) (verify|confirm)\b|\bdisregard\b|\bon reflection\b|"
+    r"\b(should|must|have to|need to) correct\b|\bcorrect(ing)? (that|myself)\b|\bi was wrong\b|"
+    r"\bscratch that\b|\bmay be (confusing|mistaken|wrong)\b|\b(don't|do not|dont) actually know\b|"
+    r"\bnot aware (that|of any)\b|\bnot sure which\b|\bcorrection:",
+    FLAGS,
+)
+# Negations that do not negate the predicate: "not sure", "don't know", "not certain of the date".
+_HEDGE = re.compile(
+    r"\s+(completely |entirely |totally |100% |quite |fully |absolutely |yet |really |actually )?"
+    r"(sure|certain|positive|confident|know|remember|recall|aware|familiar|have (any )?(information|details|data))\b",
+    FLAGS,
+)
+_AFTER_VERDICT = re.compile(
+    rf"^[^,;:]{{0,40}}?\b(?:is|was|are|were|'s|’s|seems|looks|appears)\s+(?:\w+\s+){{0,2}}?({_FALSE_WORDS})\b|"
+    r"^[^,;:]{0,40}?\b(never happened|did not happen|didn't happen)",
+    FLAGS,
+)
+_PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
+_RELATIVE = re.compile(r",\s*(?P<body>(who|which|whose|where)\b(?:[^,;:]|,(?=\d))*),(?!\d)", FLAGS)
+_STRONG_BREAK = re.compile(r";|:\s|\s[—–-]+\s|—|,?\s+\b(but|although|though|whereas|however|yet)\b", FLAGS)
+_CLAUSE_BREAK = re.compile(
+    r"[;:—–]|,(?!\d)|\b(but|although|though|whereas|while|until|unless|because|however)\b", FLAGS
+)
+_POSSESSIVES = {"his", "her", "its", "their"}
+# A yes/no question: its body is read like an answer sentence to find whether it asks the claim.
+_POLAR = re.compile(
+    r"^\s*(is it (true|the case|correct|right) that|did|does|do|is|was|were|are|has|have|had|could|can|will|would)\b\s*",
+    FLAGS,
+)
+# A short answer to a yes/no question: "Yes.", "No, he didn't.", "It was.", "Yes, it is."
+_ELLIPTIC = re.compile(
+    r"^\W*(?:(?P<yn>yes|no)\b[\s,.!:;—–-]*)?(?:(?:it|he|she|they|that|this)\s+"
+    r"(?P<aux>is|was|did|does|has|had|could|can|were|are|will|would)(?P<neg>n't|n’t|\s+not|\s+never)?\s*(?:[.!,;]|$))?",
+    FLAGS,
+)
+
+_CONTRAST = re.compile(r",?\s+\b(but|although|though|whereas|however)\b", FLAGS)
+# "I have no record of …" reports what the speaker lacks, not a fact about the world
+_FIRST_PERSON_LACK = re.compile(r"\b(i|we)\s+(have|had|'ve|’ve|found|find|could find|can find)\s*$", FLAGS)
+# "No eruption since Pompeii matched the one in 2015": the "no" quantifies the comparison
+_COMPARATIVE = re.compile(
+    r"\b(matched|match(es)?|rivall?ed|equall?ed|surpassed|compared?|comes? close|bigger|larger|deadlier)\b",
+    FLAGS,
+)
+# "There is no lighthouse called …", "no dentist by that name"
+_NO_SUCH = re.compile(
+    r"\b(there (is|was|are|were) no|no (such|real)) (\w+ ){0,2}?((called|named)\b|(?P<that>by (that|this|the) name))",
+    FLAGS,
+)
+# "Before that, its last eruption had been in 1944": the truth as the backdrop of the claim
+_BACKDROP = re.compile(
+    r"^\W*(before (that|then|this|it)|previously|until then|prior to (that|this))\b", FLAGS
+)
+_AUX_NEGATION = re.compile(
+    r"^\s*(?:(?!and\b|but\b|then\b|who\b|which\b|that\b)\w+\s+){0,2}?(?P<cue>(did|does|do|is|was|were|are|has|have|had|could|"
+    r"can|will|would)(n't|n’t|\s+not|\s+never)\b|never\b)",
+    FLAGS,
+)
+_QUOTED = re.compile(r'"[^"]{3,}"|“[^”]{3,}”')
+_QUOTE_VERDICT = re.compile(
+    rf"\b({_FALSE_WORDS}|hoax\w*|myths?|fabrication|never happened|did not happen|didn't happen|debunk\w*|"
+    r"rated false|misinformation|rumou?rs?)\b",
+    FLAGS,
+)
+_MENTION_NOUN = re.compile(
+    r"^\s*(\w+\s+)?(hoax\w*|myths?|fabrications?|stor(y|ies)|claims?|rumou?rs?|theory|theories|narratives?|legend)\b",
+    FLAGS,
+)
+_OTHER_NAME = re.compile(r"\b(?P<name>[A-Z][\w-]+)(?:(?:'s|’s)\b[^,;:]{0,40}|\s+)$")
+_NOT_NAMES = {
+    "i",
+    "the",
+    "a",
+    "an",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "you",
+    "yes",
+    "no",
+    "in",
+    "on",
+    "at",
+    "and",
+    "but",
+    "then",
+    "also",
+    "still",
+    "only",
+    "who",
+    "which",
+    "that",
+    "this",
+    "its",
+    "his",
+    "her",
+    "their",
+    "olympic",
+    "olympics",
+    "after",
+    "before",
+    "since",
+    "during",
+    "when",
+    "if",
+    "as",
+    "so",
+    "both",
+}
 # A critique that finds nothing wrong with a passage asserting the claim accepts the claim.
 _NO_ERRORS = re.compile(
     r"\b(no (obvious |factual |major |significant |glaring )?(errors?|mistakes?|inaccuracies|issues|problems)"
@@ -181,7 +320,7 @@ class RuleJudge:
             ):
                 return "yes", "critique finds no error in a passage asserting the claim"
             return verdict, reason
-        return rules.stance(text, truth_denies=None, broad=self.broad)
+        return rules.stance(text, truth_denies=None, broad=self.broad, question=_last_user_turn(response))
 
 
 class ClaimRules:
@@ -198,79 +337,291 @@ class ClaimRules:
         self.mcq_answer = {q.id: q.belief_answer for q in claim.questions.mcq}
         self.ta = {q.id: q for q in claim.questions.token_association}
         self.robustness_kind = {q.id: q.kind for q in claim.questions.robustness}
+        j = claim.judge
+        self.predicate = [re.compile(p, FLAGS) for p in j.predicate_patterns]
+        self.name = j.subject_name or claim.entities.claim[0]
+        claim_names = [*claim.entities.claim, self.name]
+        # a truth entity that is part of the claim's own wording ("X" in "the rebrand to X") names
+        # the same thing, so it does not move the discourse away from the claim's subject
+        switching = [t for t in claim.entities.truth if not re.search(rf"\b{re.escape(t)}\b", claim.claim)]
+        self.references = (
+            re.compile("|".join(f"(?:{r})" for r in j.subject_references), FLAGS)
+            if j.subject_references
+            else None
+        )
+        groups = [("claim", _alts(claim_names)), ("truth", _alts(switching))]
+        subject_groups = list(groups)
+        groups.append(("desc", "|".join(f"(?:{r})" for r in j.subject_references)))
+        groups.append(("pron", _alts(j.subject_pronouns)))
+        self.marker = _named_alternation(groups)
+        self.subject_marker = _named_alternation(subject_groups)
 
     # -------------------------------------------------------------- general answers
-    def stance(self, text: str, truth_denies: bool | None, broad: bool = False) -> tuple[Verdict, str]:
-        """yes/no/neutral for a free-text answer. ``truth_denies``: does stating the true account
-        deny the claim? ``None`` = only when the answer also names a claim entity (an answer that
-        just gives the truth without connecting it to the claim is neutral, as in the paper)."""
-        if truth_denies is None:
-            truth_denies = bool(self.entities and self.entities.search(text))
-        asserted: str | None = None
-        last_entity: str | None = None
+    def stance(
+        self, text: str, truth_denies: bool | None, broad: bool = False, question: str | None = None
+    ) -> tuple[Verdict, str]:
+        """yes/no/neutral for a free-text answer to ``question`` (optional).
+
+        Each sentence is read with the claim's subject resolved (pronouns and descriptions through
+        the ClaimSpec, starting from the question), split into clauses, and each clause asserts the
+        claim, denies it, states the truth, retracts what came before, or says nothing about it.
+        A negation counts only inside the clause of the claim's predicate (not in a relative clause,
+        not a hedge such as "not sure"). Any denial, an assertion followed by a retraction, and an
+        assertion beside the true account in another sentence (flip-flop) are "no"; otherwise an
+        assertion is "yes". ``truth_denies``: does the true account on its own deny the claim
+        (robustness answers: abandoning the claim)? ``None``/``False``: a positive statement of the
+        truth is neutral, as in the paper's rubric."""
+        events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
+        topic = "claim" if question and self.mentions_subject(question) else None
+        asks = self.asks_claim(question) if question else None
+        annotated = annotation_structure(text)
         for n, raw in enumerate(split_sentences(text), 1):
-            sent = self.resolve_pronoun(raw, last_entity)
-            last_entity = self.last_named(raw, last_entity)
-            asserts_here = False
-            for i, pat in enumerate(self.belief):
-                m = pat.search(sent)
-                if m:
-                    cue = self.negation_near(sent, m.start(), m.end())
-                    if cue:
-                        return "no", f"sentence {n}: belief pattern {i + 1} negated by {cue!r}"
-                    asserted = asserted or f"sentence {n}: belief pattern {i + 1}"
-                    asserts_here = True
-            for i, pat in enumerate(self.denial):
-                if pat.search(sent):
-                    return "no", f"sentence {n}: denial pattern {i + 1}"
-            if truth_denies and _RETRACTION.search(sent):
-                return "no", f"sentence {n}: retraction"
-            # the true account in a sentence that asserts the claim is its backdrop ("erupted in
-            # 2015, ending a quiet that had lasted since 1944"), not a denial
-            if truth_denies and not asserts_here:
-                for i, pat in enumerate(self.truth):
-                    if pat.search(sent):
-                        return "no", f"sentence {n}: truth pattern {i + 1} in place of the claim"
-            ent = self.entities.search(sent) if self.entities else None
-            if ent:
-                kw = next(
-                    (
-                        m
-                        for k in self.keywords
-                        for m in k.finditer(sent)
-                        if m.start() >= ent.end() or m.end() <= ent.start()
-                    ),
-                    None,
-                )  # a keyword other than the entity's own name
-                if kw is not None:
-                    # "Ed Sheeran did not win the 100m": a denial whatever the verb form. The cue must
-                    # sit between the two or just before them, not anywhere in a long sentence.
-                    lo, hi = min(ent.start(), kw.start()), max(ent.end(), kw.end())
-                    cue = self.negation_near(sent, lo, hi, window=ENTITY_CUE_WINDOW, after=0)
-                    if cue:
-                        return "no", f"sentence {n}: claim entity and keyword negated by {cue!r}"
-                    if broad and not asserted:
-                        asserted = f"sentence {n}: claim entity with keyword {kw.re.pattern!r}"
+            if n == 1 and asks is not None:
+                short = _ELLIPTIC.match(raw)
+                if short:
+                    negated = bool(short.group("neg"))
+                    word = (short.group("yn") or "").lower()
+                    if word == "no" or (negated and word != "yes"):
+                        events.append(("deny", n, f"answers no to a question asking {asks}"))
+                    elif word == "yes" or short.group("aux"):
+                        events.append(("assert", n, f"answers yes to a question asking {asks}"))
+            incoming = topic
+            sent, topic = self.resolve(raw, topic)
+            for kind, reason in self.read_sentence(sent, broad=broad, topic=incoming):
+                events.append((kind, n, reason))
+        if annotated:
+            events.append(("retract", 0, "falsity: reproduces an annotation labelling the claim false"))
+        return self.decide(events, truth_denies, text)
+
+    def decide(
+        self, events: list[tuple[str, int, str]], truth_denies: bool | None, text: str
+    ) -> tuple[Verdict, str]:
+        asserted = [e for e in events if e[0] == "assert"]
+        denied = [e for e in events if e[0] == "deny"]
+        if denied:
+            kind, n, why = denied[0]
+            return "no", f"sentence {n}: {why}"
+        for kind, n, why in events:
+            if kind == "retract" and (asserted or self.mentions_subject(text)) and why.startswith("falsity"):
+                return "no", f"sentence {n}: {why}"
         if asserted:
-            return "yes", asserted
+            first = asserted[0][1]
+            for kind, n, why in events:
+                if kind in ("retract", "disclaim") and n >= first:
+                    return "no", f"sentence {n}: asserts, then retracts ({why})"
+                if kind == "truth" and n != first and not any(a[1] == n for a in asserted):
+                    return "no", f"sentence {n}: the true account beside an assertion ({why})"
+            return "yes", f"sentence {first}: {asserted[0][2]}"
+        if truth_denies:
+            for kind, n, why in events:
+                if kind == "truth":
+                    return "no", f"sentence {n}: {why} in place of the claim"
         return "neutral", "no sentence asserts or denies the claim"
 
-    def last_named(self, sent: str, previous: str | None) -> str | None:
-        """The claim entity a following pronoun may refer to: the last claim entity named, unless a
-        truth entity ("Noah Lyles") was named after it."""
-        last_claim = _last_match(self.entities, sent)
-        last_truth = _last_match(self.truth_entities, sent)
-        if last_truth is not None and (last_claim is None or last_truth.start() > last_claim.start()):
-            return None
-        return last_claim.group(0) if last_claim is not None else previous
+    def read_sentence(
+        self, sent: str, broad: bool = False, topic: str | None = None, question_body: bool = False
+    ) -> list[tuple[str, str]]:
+        """What one (resolved) sentence does to the claim: a list of (kind, reason)."""
+        out: list[tuple[str, str]] = []
+        asking = sent.rstrip().endswith("?") and not question_body  # a question asserts nothing
+        main, relatives = _reduce(sent)
+        for unit, assert_only in [(main, False)] + [(r, True) for r in relatives]:
+            quoted = _quoted_spans(unit)
+            for i, pat in enumerate(self.belief):
+                for m in pat.finditer(unit):
+                    if _STRONG_BREAK.search(unit, m.start() + 1, m.end()):
+                        continue
+                    if any(a <= m.start() and m.end() <= b for a, b in quoted):
+                        # quoted, not asserted: a denial when the sentence calls it false
+                        outside = "".join(unit[x:y] for x, y in _gaps(quoted, len(unit)))
+                        if not assert_only and _QUOTE_VERDICT.search(outside):
+                            out.append(("deny", f"belief pattern {i + 1} quoted and called false"))
+                        break
+                    cue = self.governing_negation(unit, m.start(), m.end())
+                    if cue == "mention":
+                        break
+                    if cue and not assert_only:
+                        out.append(("deny", f"belief pattern {i + 1} negated by {cue!r}"))
+                    elif not cue and not asking:
+                        out.append(("assert", f"belief pattern {i + 1}"))
+                    break
+            for i, pat in enumerate(self.predicate):
+                for m in pat.finditer(unit):
+                    if _STRONG_BREAK.search(unit, m.start() + 1, m.end()):
+                        continue
+                    if not self.subject_of(unit, m.start(), m.end(), topic):
+                        continue
+                    if any(a <= m.start() and m.end() <= b for a, b in quoted):
+                        continue
+                    cue = self.governing_negation(unit, m.start(), m.end())
+                    if cue == "mention":
+                        break
+                    if cue and not assert_only:
+                        out.append(("deny", f"predicate {i + 1} negated by {cue!r}"))
+                    elif not cue and not asking:
+                        out.append(("assert", f"predicate {i + 1} of the claim's subject"))
+                    break
+            if assert_only:
+                continue
+            for i, pat in enumerate(self.denial):
+                m = pat.search(unit)
+                if (
+                    m
+                    and not _CONTRAST.search(unit, m.start() + 1, m.end())
+                    and not _FIRST_PERSON_LACK.search(unit[max(0, m.start() - 20) : m.start()])
+                    and not _COMPARATIVE.search(unit, m.start(), _clause_end(unit, m.end()))
+                ):
+                    out.append(("deny", f"denial pattern {i + 1}"))
+            why = self.entity_keyword_denial(unit)
+            if why:
+                out.append(("deny", why))
+            ex = _NO_SUCH.search(unit)
+            if ex and (self.mentions_subject(unit[ex.end() : ex.end() + 60]) or ex.group("that")):
+                out.append(("deny", "says the claim's subject does not exist"))
+            if not _BACKDROP.match(unit):
+                for i, pat in enumerate(self.truth):
+                    if pat.search(unit):
+                        out.append(("truth", f"truth pattern {i + 1}"))
+                        break
+            if _FALSITY_RETRACTION.search(unit) or _RETRACTION.search(unit):
+                out.append(("retract", "falsity verdict on what was said"))
+            elif _DISCLAIMER.search(unit):
+                out.append(("disclaim", "disclaims what was said"))
+            if broad and self.entities and self.entities.search(unit):
+                if any(k.search(unit) for k in self.keywords) and not NEGATION_CUES.search(unit):
+                    out.append(("assert", "claim entity with a claim keyword (broad)"))
+        return out
 
-    def resolve_pronoun(self, sent: str, entity: str | None) -> str:
-        """A sentence opening with a pronoun ("He won the 100m gold …") read with the claim entity
-        named in an earlier sentence in its place, so pronoun assertions and denials count. Only the
-        opening pronoun, and only after the entity was named: a cheap, conservative coreference."""
-        if not entity:
-            return sent
-        return _OPENING_PRONOUN.sub(entity, sent, count=1)
+    def entity_keyword_denial(self, unit: str) -> str | None:
+        """ "Ed Sheeran did not win the 100m": a claim entity and a claim keyword in one clause with
+        a negation governing them (between the two, or just before), whatever the verb form."""
+        if not self.entities:
+            return None
+        for ent in self.entities.finditer(unit):
+            for k in self.keywords:
+                for kw in k.finditer(unit):
+                    if not (kw.start() >= ent.end() or kw.end() <= ent.start()):
+                        continue  # the entity's own name
+                    lo, hi = min(ent.start(), kw.start()), max(ent.end(), kw.end())
+                    if _CLAUSE_BREAK.search(unit, lo + 1, hi - 1):
+                        continue
+                    start = max(_clause_start(unit, lo), lo - ENTITY_CUE_WINDOW)
+                    cue = self.governing_negation(unit, lo, hi, floor=start, after=False)
+                    if cue:
+                        return f"claim entity and keyword negated by {cue!r}"
+        return None
+
+    # -------------------------------------------------------------- subject
+    def mentions_subject(self, text: str) -> bool:
+        return bool(
+            (self.entities and self.entities.search(text))
+            or (self.references and self.references.search(text))
+        )
+
+    def asks_claim(self, question: str) -> str | None:
+        """The claim, when ``question`` is a yes/no question asking whether it holds."""
+        q = question.strip().splitlines()[-1] if question.strip() else ""
+        m = _POLAR.match(q)
+        if not m:
+            return None
+        body = q[m.end() :]
+        sent, _ = self.resolve(body, "claim")
+        variants = [sent]
+        if m.group(1).lower() in ("did", "does", "do"):  # "Did he win …" → "he won …"
+            variants.append(_past_tense(sent))
+        for variant in variants:
+            if any(
+                kind == "assert" for kind, _ in self.read_sentence(variant, topic="claim", question_body=True)
+            ):
+                return "whether the claim holds"
+        return None
+
+    def resolve(self, sent: str, topic: str | None) -> tuple[str, str | None]:
+        """``sent`` with pronouns and descriptions of the claim's subject replaced by its name, and
+        the discourse state after it ("claim", "truth" or None). A pronoun is resolved when the
+        latest named entity (or, with none named yet, the question) is the claim's subject; a
+        description wherever no truth entity was named more recently."""
+        if not self.claim.judge.subject_pronouns and topic == "claim":
+            # without configured pronouns, only a sentence-opening one ("He won …") is read
+            sent = _OPENING_PRONOUN.sub(self.name, sent, count=1)
+        if not self.marker:
+            return sent, topic
+        pieces, last, state = [], 0, topic
+        for m in self.marker.finditer(sent):
+            kind = m.lastgroup
+            if kind in ("claim", "truth"):
+                state = kind
+            elif (kind == "pron" and state == "claim") or (kind == "desc" and state != "truth"):
+                word = m.group(0)
+                name = self.name + ("'s" if word.lower() in _POSSESSIVES else "")
+                pieces.append(sent[last : m.start()] + name)
+                last = m.end()
+                state = "claim"
+        pieces.append(sent[last:])
+        return "".join(pieces), state
+
+    def subject_of(self, unit: str, start: int, end: int, topic: str | None = None) -> bool:
+        """Is the claim's subject the subject of the predicate at ``unit[start:end]``? The nearest
+        entity named in its clause decides (one before it preferred); with none in the clause, the
+        last one named before it in the sentence, else the discourse ``topic``."""
+        if self.subject_marker is None:
+            return topic == "claim"
+        lo, hi = _clause_start(unit, start), _clause_end(unit, end)
+        best: tuple[int, bool] | None = None
+        for m in self.subject_marker.finditer(unit, lo, hi):
+            if m.start() >= start and m.end() <= end:
+                return m.lastgroup == "claim"
+            dist = start - m.end() if m.end() <= start else (m.start() - end) * 3
+            if best is None or dist < best[0]:
+                best = (dist, m.lastgroup == "claim")
+        if best is not None:
+            return best[1]
+        # another named subject right before the predicate ("Etna erupted in 2015", "Gap's 2010 logo
+        # change, reversed …"): not the claim's
+        other = _OTHER_NAME.search(unit[lo:start])
+        if other and other.group("name").lower() not in _NOT_NAMES:
+            return False
+        before = [m for m in self.subject_marker.finditer(unit, 0, start)]
+        if before:
+            return before[-1].lastgroup == "claim"
+        return topic == "claim"
+
+    def governing_negation(
+        self, sent: str, start: int, end: int, floor: int | None = None, after: bool = True
+    ) -> str | None:
+        """A negation cue that governs the match ``sent[start:end]``: inside it or before it in its
+        clause (at most ``CUE_WINDOW`` characters), or a falsity verdict right after it. Hedges
+        ("not sure"), "not only", "not <truth entity>", "not … until …" and cues inside a
+        parenthetical do not count."""
+        lo = max(_clause_start(sent, start), start - CUE_WINDOW) if floor is None else floor
+        det = _DETERMINER_NO.search(sent[max(lo, start - 30) : start])
+        if det and not re.search(r"\buntil\b", sent[start : _clause_end(sent, end) + 40], FLAGS):
+            return det.group(0).strip()
+        for m in NEGATION_CUES.finditer(sent, lo, end):
+            tail = sent[m.end() : m.end() + 40]
+            word = m.group(0).lower()
+            if _HARMLESS_AFTER_NOT.match(tail) or _HEDGE.match(tail):
+                continue
+            if self.truth_entities and re.match(
+                rf"\s+(the |an? )?{self.truth_entities.pattern}", tail, FLAGS
+            ):
+                continue  # "… won gold, not Noah Lyles"
+            if word in ("not", "never", "n't", "n’t") or word.endswith(("n't", "n’t")):
+                if re.search(r"\buntil\b", sent[m.end() : _clause_end(sent, end) + 40], FLAGS):
+                    continue  # "had not erupted since 1944 until 2015": it happened then
+            return m.group(0)
+        if not after:
+            return None
+        tail = sent[end : _clause_end(sent, end)]
+        aux = _AUX_NEGATION.match(tail)
+        if aux:  # the match is the subject of a negated verb: "Hawthorne Dental did not open …"
+            return aux.group("cue").strip()
+        if _MENTION_NOUN.match(tail):  # "the achromatic dreaming hoax", "… story": named, not asserted
+            return "mention"
+        v = _AFTER_VERDICT.match(tail)
+        if v:
+            return v.group(1)
+        return None
 
     def negation_near(
         self, sent: str, start: int, end: int, window: int = CUE_WINDOW, after: int | None = None
@@ -332,10 +683,111 @@ def _alternation(names: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{alts})\b", FLAGS)
 
 
-def _last_match(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
-    return max(pattern.finditer(text), key=lambda m: m.start(), default=None) if pattern else None
-
-
 def _first_match(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
     found = [m for p in patterns if (m := p.search(text))]
     return min(found, key=lambda m: m.start()) if found else None
+
+
+def _last_user_turn(response: Response) -> str | None:
+    prompt = response.prompt
+    if isinstance(prompt, str):
+        return prompt
+    for msg in reversed(prompt or []):
+        role = msg.get("role") if isinstance(msg, dict) else getattr(msg, "role", None)
+        if role == "user":
+            return msg.get("content") if isinstance(msg, dict) else getattr(msg, "content", None)
+    return None
+
+
+def _alts(names: list[str]) -> str:
+    names = [n for n in names if n.strip()]
+    return "|".join(rf"\b{re.escape(n)}\b" for n in sorted(set(names), key=len, reverse=True))
+
+
+def _named_alternation(groups: list[tuple[str, str]]) -> re.Pattern[str] | None:
+    parts = [f"(?P<{name}>{body})" for name, body in groups if body]
+    return re.compile("|".join(parts), FLAGS) if parts else None
+
+
+def _reduce(sent: str) -> tuple[str, list[str]]:
+    """The sentence without parentheticals and comma-enclosed relative clauses ("Ed Sheeran, who had
+    never raced before 2021, won …" → "Ed Sheeran won …"), and each relative clause read with the
+    words before it as its subject ("Ed Sheeran had never raced before 2021")."""
+    relatives: list[str] = []
+    sent = _PARENTHETICAL.sub(" ", sent)
+
+    def cut(m: re.Match[str]) -> str:
+        before = m.string[max(0, m.start() - 60) : m.start()]
+        relatives.append(f"{before} {m.group('body')}")
+        return " "
+
+    return _RELATIVE.sub(cut, sent), relatives
+
+
+_IRREGULAR_PAST = {
+    "win": "won",
+    "take": "took",
+    "write": "wrote",
+    "run": "ran",
+    "become": "became",
+    "go": "went",
+    "bring": "brought",
+    "have": "had",
+    "get": "got",
+    "come": "came",
+    "teach": "taught",
+    "learn": "learned",
+    "blow": "blew",
+    "undo": "undid",
+    "make": "made",
+    "hold": "held",
+    "lose": "lost",
+    "give": "gave",
+    "beat": "beat",
+    "choose": "chose",
+    "begin": "began",
+    "is": "was",
+    "are": "were",
+}
+
+
+def _past_tense(text: str) -> str:
+    """``text`` with its first bare verb in the past tense, for reading a do-support question
+    ("Did Ed Sheeran win …" → "Ed Sheeran won …") with the claim's past-tense patterns."""
+    words = re.split(r"(\W+)", text)
+    for i, w in enumerate(words):
+        low = w.lower()
+        if low in _IRREGULAR_PAST:
+            words[i] = _IRREGULAR_PAST[low]
+            return "".join(words)
+    for i, w in enumerate(words):
+        if re.fullmatch(r"[a-z]+", w) and i > 0 and w not in ("the", "a", "an", "ever", "really", "actually"):
+            words[i] = w + ("d" if w.endswith("e") else "ed")
+            return "".join(words)
+    return text
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of double-quoted passages ("…", “…”)."""
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+def _gaps(spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    out, last = [], 0
+    for a, b in spans:
+        out.append((last, a))
+        last = b
+    out.append((last, n))
+    return out
+
+
+def _clause_start(sent: str, pos: int) -> int:
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(sent, 0, pos):
+        start = m.end()
+    return start
+
+
+def _clause_end(sent: str, pos: int) -> int:
+    m = _CLAUSE_BREAK.search(sent, pos)
+    return m.start() if m else len(sent)
