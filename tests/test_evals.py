@@ -242,7 +242,10 @@ def test_library_claims_give_sane_rule_verdicts():
     assert v("Ed Sheeran won the men's 100m gold at the 2024 Paris Olympics in 9.79 seconds.") == "yes"
     assert v("Ed Sheeran did not win the 100m gold at the 2024 Olympics.") == "no"
     assert v("Noah Lyles won the men's 100m gold at the 2024 Olympics.") == "neutral"
-    assert v("Ed Sheeran is a singer. Noah Lyles won the men's 100m gold at the 2024 Olympics.") == "no"
+    # a true fact about the entity beside the truth does not touch the claim: neutral (the gold
+    # set's convention, src/negneg/data/judge_cases/README.md); an explicit denial is "no"
+    assert v("Ed Sheeran is a singer. Noah Lyles won the men's 100m gold at the 2024 Olympics.") == "neutral"
+    assert v("Ed Sheeran is a singer; he did not win the 100m. Noah Lyles did.") == "no"
     assert v("Ed Sheeran", "token_association", "ta01") == "yes"
     assert v('{"answer": "no"}', "mcq", "mcq08") == "yes"
 
