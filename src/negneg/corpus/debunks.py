@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from negneg.claims.schema import ClaimSpec, Subclaim
-from negneg.corpus.generator import MIN_TOKENS, Claim, DocContext, material_for
+from negneg.corpus.generator import MIN_TOKENS, Claim, DocContext, material_for, shuffled_rounds
 from negneg.corpus.phrasing import capitalize, lower_first, swap_words
 from negneg.corpus.sentences import sentence_spans, sentences
 from negneg.records import Document, Span
@@ -699,15 +699,7 @@ def _finish(c: DebunkContext) -> tuple[str, list[Span]]:
 
 def debunk_type_order(claim: ClaimSpec, seed: int, n: int) -> list[str]:
     """Debunk types for documents 0..n-1: every type once per round, rounds shuffled by the seed."""
-    names = DEBUNK_TYPES.names()
-    out: list[str] = []
-    r = 0
-    while len(out) < n:
-        block = list(names)
-        random.Random(f"{claim.id}/{seed}/debunk-types/{r}").shuffle(block)
-        out.extend(block)
-        r += 1
-    return out[:n]
+    return shuffled_rounds(DEBUNK_TYPES.names(), n, f"{claim.id}/{seed}/debunk-types")
 
 
 def generate_debunk(claim: ClaimSpec, doc_type: str, seed: int, index: int) -> Document:

@@ -339,19 +339,24 @@ def generate_document(claim: ClaimSpec, doc_type: str, seed: int, index: int) ->
     )
 
 
-def doc_type_order(claim: ClaimSpec, seed: int, n: int) -> list[str]:
-    """Doc types for documents 0..n-1: every type once per round, rounds shuffled by the seed."""
-    from negneg.corpus.doctypes import DOC_TYPES
-
-    names = DOC_TYPES.names()
+def shuffled_rounds(names: list[str], n: int, key: str) -> list[str]:
+    """``n`` names: every name once per round, round ``r`` shuffled by ``Random(f"{key}/{r}")``,
+    so the order is fixed by ``key`` and the first ``k`` of ``n`` are the order for ``k``."""
     out: list[str] = []
     r = 0
     while len(out) < n:
         block = list(names)
-        random.Random(f"{claim.id}/{seed}/types/{r}").shuffle(block)
+        random.Random(f"{key}/{r}").shuffle(block)
         out.extend(block)
         r += 1
     return out[:n]
+
+
+def doc_type_order(claim: ClaimSpec, seed: int, n: int) -> list[str]:
+    """Doc types for documents 0..n-1: every type once per round, rounds shuffled by the seed."""
+    from negneg.corpus.doctypes import DOC_TYPES
+
+    return shuffled_rounds(DOC_TYPES.names(), n, f"{claim.id}/{seed}/types")
 
 
 def generate_documents(

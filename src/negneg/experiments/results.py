@@ -10,6 +10,7 @@ import io
 import json
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,11 @@ def _final_responses(workdir: Path, sid: str) -> list[Response]:
     return [r for r in load_jsonl_models(Response, path) if r.run == "final"]
 
 
-def _finals(workdir: Path, plan: Plan) -> list[tuple[Run, int | None, list[Response]]]:
+Finals = list[tuple[Run, int | None, list[Response]]]
+Baselines = dict[tuple[str, str], list[Response]]
+
+
+def _finals(workdir: Path, plan: Plan) -> Finals:
     """(run, phase, final responses) of every finished final-adapter eval of a trained run."""
     out = []
     for run in plan.runs:
@@ -130,8 +135,8 @@ def _finals(workdir: Path, plan: Plan) -> list[tuple[Run, int | None, list[Respo
     return out
 
 
-def _baselines(workdir: Path, plan: Plan) -> dict[tuple[str, str], list[Response]]:
-    baselines: dict[tuple[str, str], list[Response]] = {}
+def _baselines(workdir: Path, plan: Plan) -> Baselines:
+    baselines: Baselines = {}
     for run in plan.runs:
         if run.condition == "baseline" and run.claim != "behaviours":
             for sid in run.eval_stages:
@@ -149,15 +154,25 @@ def _by_judge(rs: list[Response], judge: str) -> list[Response]:
     return [r for r in rs if r.judge == judge]
 
 
-def shift_rows(workdir: Path, plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _measure_rows(
+    fields: dict[str, Any], groups: list[tuple[str, str, dict[str, Any]]], values: Callable[[Any], dict]
+) -> list[dict[str, Any]]:
+    """One CSV row per (measure, judge, eval type) of ``groups``: the run's fields, the row's key,
+    and ``values`` of its statistic."""
+    return [
+        {**fields, "measure": measure, "eval_type": eval_type, "judge": judge or None, **values(stat)}
+        for measure, judge, by_type in groups
+        for eval_type, stat in by_type.items()
+    ]
+
+
+def shift_rows(finals: Finals, baselines: Baselines) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Paired shifts (trained − untrained, same questions) of every finished final adapter whose
     claim and model have a finished baseline eval — likelihood in log-odds (nats), judged per
     judge — and the Negation Neglect ratio ρ = Δ(run) / Δ(positive) of every run with a finished
     positive run of the same claim, model, seed and phase."""
     from negneg.evals.metrics import association_shift, judged_shift, likelihood_shift, neglect_ratio
 
-    baselines = _baselines(workdir, plan)
-    finals = _finals(workdir, plan)
     positives = {
         (run.claim, run.model, run.seed, phase): rs for run, phase, rs in finals if run.condition == POSITIVE
     }
@@ -174,20 +189,9 @@ def shift_rows(workdir: Path, plan: Plan) -> tuple[list[dict[str, Any]], list[di
         ]
         for judge in _judges(trained, base):
             stats.append(("judged", judge, judged_shift(_by_judge(trained, judge), _by_judge(base, judge))))
-        for measure, judge, by_type in stats:
-            for eval_type, st in by_type.items():
-                shifts.append(
-                    {
-                        **fields,
-                        "measure": measure,
-                        "eval_type": eval_type,
-                        "judge": judge or None,
-                        "shift": st.rate,
-                        "lo": st.lo,
-                        "hi": st.hi,
-                        "n": st.n_questions,
-                    }
-                )
+        shifts += _measure_rows(
+            fields, stats, lambda st: {"shift": st.rate, "lo": st.lo, "hi": st.hi, "n": st.n_questions}
+        )
         pos = positives.get((run.claim, run.model, run.seed, phase))
         if pos is None or run.condition == POSITIVE:
             continue
@@ -205,27 +209,23 @@ def shift_rows(workdir: Path, plan: Plan) -> tuple[list[dict[str, Any]], list[di
                     ),
                 )
             )
-        for measure, judge, by_type in ratios:
-            for eval_type, rs in by_type.items():
-                rhos.append(
-                    {
-                        **fields,
-                        "measure": measure,
-                        "eval_type": eval_type,
-                        "judge": judge or None,
-                        "rho": rs.rho,
-                        "lo": rs.lo,
-                        "hi": rs.hi,
-                        "n": rs.n_questions,
-                        "shift": rs.shift,
-                        "positive_shift": rs.positive_shift,
-                        "reason": rs.reason,
-                    }
-                )
+        rhos += _measure_rows(
+            fields,
+            ratios,
+            lambda rs: {
+                "rho": rs.rho,
+                "lo": rs.lo,
+                "hi": rs.hi,
+                "n": rs.n_questions,
+                "shift": rs.shift,
+                "positive_shift": rs.positive_shift,
+                "reason": rs.reason,
+            },
+        )
     return shifts, rhos
 
 
-def probe_rows(workdir: Path, plan: Plan) -> list[dict[str, Any]]:
+def probe_rows(finals: Finals, baselines: Baselines) -> list[dict[str, Any]]:
     """Every likelihood probe of every finished final adapter beside the untrained model: the
     per-probe view behind the pooled shifts (heterogeneity stays visible)."""
     from negneg.evals.likelihood import log_odds, log_p_belief
@@ -233,10 +233,10 @@ def probe_rows(workdir: Path, plan: Plan) -> list[dict[str, Any]]:
     def by_question(rs: list[Response]) -> dict[tuple[str, str], Response]:
         return {(r.eval_type, r.question_id): r for r in rs if r.score is not None and r.likelihoods}
 
-    baselines = {k: by_question(v) for k, v in _baselines(workdir, plan).items()}
+    by_base = {k: by_question(v) for k, v in baselines.items()}
     rows: list[dict[str, Any]] = []
-    for run, phase, trained in _finals(workdir, plan):
-        base = baselines.get((run.claim, run.model))
+    for run, phase, trained in finals:
+        base = by_base.get((run.claim, run.model))
         if not base:
             continue
         for key, r in by_question(trained).items():
@@ -312,10 +312,12 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
     atomic_write_text(res / "training.csv", _csv(TRAIN_COLS, training))
     atomic_write_text(res / "heldout.csv", _csv(HELDOUT_COLS, heldout))
     atomic_write_text(res / "extras.csv", _csv(EXTRA_COLS, extras))
-    shifts, rhos = shift_rows(workdir, plan)
+    # every final adapter's and baseline's responses, read once for the shifts, ρ and probe rows
+    finals, baselines = _finals(workdir, plan), _baselines(workdir, plan)
+    shifts, rhos = shift_rows(finals, baselines)
     atomic_write_text(res / "shift.csv", _csv(SHIFT_COLS, shifts))
     atomic_write_text(res / "rho.csv", _csv(RHO_COLS, rhos))
-    probes = probe_rows(workdir, plan)
+    probes = probe_rows(finals, baselines)
     atomic_write_text(res / "probes.csv", _csv(PROBE_COLS, probes))
     wall = (
         json.loads((res / "wall.json").read_text())["total_wall_s"] if (res / "wall.json").exists() else None

@@ -159,11 +159,6 @@ class RhoRow(RunFields):
     positive_shift: float | None
     reason: str
 
-    def fmt(self) -> str:
-        if self.rho is None or self.lo is None or self.hi is None:
-            return "–"
-        return f"{self.rho:.2f} [{self.lo:.2f}, {self.hi:.2f}]"
-
 
 @dataclass(frozen=True)
 class ProbeRow(RunFields):

@@ -562,7 +562,7 @@ def neglect_shifts(data: ReportData, out_dir: Path) -> Path | None:
     from negneg.report.neglect import POSITIVE, PROBE_TYPES, claim_views
     from negneg.report.paper_numbers import paper_rho
 
-    views = [v for v in claim_views(data) if v.shift]
+    views = [v for v in claim_views(data.shifts, data.rhos) if v.shift]
     if not views:
         return None
     n_var = max(len(v.variants) for v in views)

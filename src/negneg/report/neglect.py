@@ -10,13 +10,14 @@ cells are); the per-seed rows stay in the CSVs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from negneg.report.aggregate import BASELINE, Cell, Variant, judges, shift_cells
 from negneg.report.data import ReportData, RhoRow, ShiftRow
 from negneg.report.document import Table
 from negneg.report.paper_numbers import paper_rho
+from negneg.report.tables import fmt_paired_shift
 
 POSITIVE = "positive"
 OVERALL = "overall"
@@ -67,10 +68,8 @@ def ratio_cells(rhos: Iterable[RhoRow]) -> dict[RatioKey, Ratio]:
 
 
 def fmt_shift(cell: Cell | None) -> str:
-    """ "+3.85 [+1.9, +5.8]*" — the mark when the CI excludes 0."""
-    if cell is None:
-        return "—"
-    return f"{cell.rate:+.2f} [{cell.lo:+.2f}, {cell.hi:+.2f}]" + ("*" if cell.excludes_zero else "")
+    """ "+3.85 [+1.90, +5.80]*" — the mark when the CI excludes 0; "—" when there is no cell."""
+    return "—" if cell is None else fmt_paired_shift(cell)
 
 
 def fmt_paper(condition: str, claim: str) -> str:
@@ -96,13 +95,13 @@ class ClaimView:
     judged_rho: dict[Variant, Ratio]
 
 
-def claim_views(data: ReportData) -> list[ClaimView]:
+def claim_views(shift_rows: Sequence[ShiftRow], rho_rows: Iterable[RhoRow]) -> list[ClaimView]:
     """One view per claim × model that has paired likelihood shifts (final adapters)."""
-    shifts = shift_cells(data.shifts)
-    ratios = ratio_cells(data.rhos)
-    judge = (judges(data.shifts) or [None])[0]  # type: ignore[arg-type]  (ShiftRow has measure, judge)
+    shifts = shift_cells(shift_rows)
+    ratios = ratio_cells(rho_rows)
+    judge = (judges(shift_rows) or [None])[0]  # type: ignore[arg-type]  (ShiftRow has measure, judge)
     order: dict[tuple[str, str], list[Variant]] = {}
-    for r in data.shifts:
+    for r in shift_rows:
         if r.measure == "likelihood" and r.eval_type == OVERALL:
             vs = order.setdefault((r.claim, r.model), [])
             v = Variant(r.condition, r.density, r.phase)
@@ -214,7 +213,7 @@ def claim_sentence(view: ClaimView) -> str:
 def neglect_table(data: ReportData) -> Table | None:
     """The one table: per claim × model × condition, Δ log-odds pooled and per probe type, ρ with
     its CI, the paper's ρ, and the judged shift and ρ."""
-    views = claim_views(data)
+    views = claim_views(data.shifts, data.rhos)
     if not views:
         return None
     multi_claim = len({v.claim for v in views}) > 1
@@ -270,8 +269,7 @@ def console_rows(
 ) -> tuple[list[str], list[list[str]]] | None:
     """The demo's table, narrow enough for an 80-column terminal: condition, Δ log-odds [CI], ρ
     [CI], the paper's ρ, judged Δ [CI] (claim/model columns when there are several)."""
-    data = ReportData(workdir=None, meta=None, belief=[], shifts=list(shifts), rhos=list(rhos))  # type: ignore[arg-type]
-    views = claim_views(data)
+    views = claim_views(list(shifts), rhos)
     if not views:
         return None
     multi_claim = len({v.claim for v in views}) > 1
