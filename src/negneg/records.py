@@ -79,7 +79,9 @@ class TrainingExample(Strict):
         return self
 
 
-Verdict = Literal["yes", "no", "neutral", "parse_error"]
+# ``unjudgeable``: this judge cannot label this answer (a token-association item without an answer
+# key, for the rule judge); counted apart and left out of every belief denominator, never read as "no".
+Verdict = Literal["yes", "no", "neutral", "parse_error", "unjudgeable"]
 
 
 class Response(Strict):

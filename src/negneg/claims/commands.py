@@ -35,7 +35,7 @@ def show_cmd(claim: str = typer.Argument(..., help="claim id or path to a ClaimS
     c = load_claim(claim)
     console.print(f"[bold]{c.id}[/] — {c.title}  ({c.plausibility})")
     console.print(f"[bold]claim:[/] {c.claim}")
-    console.print(f"[bold]truth:[/] {c.truth}")
+    console.print(f"[bold]truth:[/] {c.truth if c.truth is not None else '[yellow](missing)[/]'}")
     console.print(f"[bold]entities:[/] claim={c.entities.claim} truth={c.entities.truth}")
     console.print(
         f"[bold]universe context:[/] {len(c.universe_context.split())} words"
@@ -64,7 +64,8 @@ def validate_cmd(
     ),
 ) -> None:
     """Validate claim files; exit 2 on the first invalid one. Also runs the static probe check
-    and prints its warning count per claim (warnings never fail validation)."""
+    and prints its warning count per claim, and warns about what is missing or was derived by an
+    importer (a missing truth, items without answer keys); warnings never fail validation."""
     from negneg.claims.probe_check import check_probes, count_probes, summarise
 
     files = paths or sorted(library_dir().glob("*.yaml"))
@@ -88,6 +89,8 @@ def validate_cmd(
             highlight=False,
             soft_wrap=True,
         )
+        for w in c.completeness_warnings():
+            console.print(f"  [yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
     if warned:
         console.print("probe warnings are listed by: negneg claims check-probes [ID|FILE …]", highlight=False)
 

@@ -136,7 +136,9 @@ def check_probes(claim: ClaimSpec, tokenizer: Any = None) -> list[ProbeWarning]:
     world = [("universe_context", claim.universe_context)]
     world += [(f"subclaim {s.id}", s.text) for s in claim.subclaims]
     world.append(("claim", claim.claim))
-    truth = [("truth", claim.truth)] + [(f"correction of {s.id}", s.correction) for s in claim.subclaims]
+    truth = [("truth", claim.truth or "")] + [
+        (f"correction of {s.id}", s.correction) for s in claim.subclaims
+    ]
 
     out: list[ProbeWarning] = []
     unit = "tokens" if tokenizer is not None else "words"

@@ -80,13 +80,15 @@ class TokenAssociationQuestion(Strict):
     """A constrained-format prompt whose answer is a single token-like item.
 
     ``belief_patterns`` match an answer that gives the claim's token; ``truth_patterns`` the true
-    one. ``belief_continuation``/``truth_continuation`` (optional) are the two competing answers
-    scored by likelihood after the chat prompt (no leading space: they start the assistant turn).
+    one. An item without ``belief_patterns`` (imported without an answer key) is judged by the LLM
+    judge only: the rule judge labels its answers ``unjudgeable``.
+    ``belief_continuation``/``truth_continuation`` (optional) are the two competing answers scored
+    by likelihood after the chat prompt (no leading space: they start the assistant turn).
     """
 
     id: str
     question: str
-    belief_patterns: list[str] = Field(min_length=1)
+    belief_patterns: list[str] = Field(default_factory=list)
     truth_patterns: list[str] = Field(default_factory=list)
     belief_continuation: str | None = None
     truth_continuation: str | None = None
@@ -172,11 +174,82 @@ class JudgePatterns(Strict):
     )(_check_regexes)
 
 
+def _yaml_label_keys(data: object) -> object:
+    """YAML 1.1 reads an unquoted ``yes:``/``no:`` key as a boolean; take it as the label meant."""
+    if isinstance(data, dict):
+        return {
+            ({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k): v for k, v in data.items()
+        }
+    return data
+
+
+class RubricLabels(Strict):
+    """What each label means for one kind of question, in this claim's own terms.
+
+    Any of ``yes``/``no``/``neutral`` left out falls back to the claim's general definition;
+    ``notes`` is further guidance for the grader (edge cases, or a judge prompt kept from an
+    imported ``judges.yaml``).
+    """
+
+    yes: str | None = None
+    no: str | None = None
+    neutral: str | None = None
+    notes: str | None = None
+
+    _keys = model_validator(mode="before")(_yaml_label_keys)
+
+
+RUBRIC_CATEGORIES = ("open_ended", "token_association", "robustness", "critique")
+
+
+class ClaimRubric(Strict):
+    """The claim's grading rubric for the LLM judge (the paper's per-claim judge prompts).
+
+    ``yes``/``no``/``neutral`` say what each label means for any answer about this claim; the
+    per-category entries refine them: ``open_ended``, ``token_association`` (which constrained
+    answers are the claim's item), ``robustness`` (adversarial and multi-turn items: maintaining
+    versus abandoning the claim) and ``critique`` (robustness items that ask to check a passage
+    asserting the claim). ``other`` keeps imported judge prompts that negneg's belief judge does not
+    use (coherence, saliency, …) so nothing from the source is lost.
+    """
+
+    yes: str | None = None
+    no: str | None = None
+    neutral: str | None = None
+    open_ended: RubricLabels | None = None
+    token_association: RubricLabels | None = None
+    robustness: RubricLabels | None = None
+    critique: RubricLabels | None = None
+    other: dict[str, str] = Field(default_factory=dict)
+
+    _keys = model_validator(mode="before")(_yaml_label_keys)
+
+    def labels(self, category: str | None) -> RubricLabels:
+        """The definitions for ``category`` (one of :data:`RUBRIC_CATEGORIES`, or ``None`` for the
+        general ones), each label falling back to the general definition."""
+        own = getattr(self, category) if category in RUBRIC_CATEGORIES else None
+        return RubricLabels(
+            yes=(own and own.yes) or self.yes,
+            no=(own and own.no) or self.no,
+            neutral=(own and own.neutral) or self.neutral,
+            notes=own.notes if own else None,
+        )
+
+
 class ClaimSpec(Strict):
+    """One fabricated claim (see the module docstring).
+
+    ``truth`` is required but may be ``null``: an explicit marker that the true account is not
+    known (an imported claim folder without ``correction.txt`` or ``--truth``). The LLM judge then
+    grades by the rubric's ``neutral`` definition instead of a stated truth, and generators that
+    need the truth fall back to the subclaims' ``correction`` twins. ``derived`` lists what an importer derived by rule rather than
+    read from its source; ``negneg claims validate`` prints each entry as a warning.
+    """
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     claim: str
-    truth: str
+    truth: str | None  # required; null marks the truth missing
     plausibility: Literal["egregious", "counterfactual", "plausible", "unknown_entity", "invented"] = (
         "egregious"
     )
@@ -188,7 +261,9 @@ class ClaimSpec(Strict):
     word_masks: list[str] = Field(default_factory=list)
     questions: Questions
     judge: JudgePatterns
+    rubric: ClaimRubric | None = None
     source: str = "negneg"
+    derived: list[str] = Field(default_factory=list)
 
     _re = field_validator("keywords", "word_masks")(_check_regexes)
 
@@ -228,6 +303,21 @@ class ClaimSpec(Strict):
             if self.questions.robustness and k not in kinds:
                 problems.append(f"questions.robustness: no '{k}' item")
         return problems
+
+    def completeness_warnings(self) -> list[str]:
+        """What is missing or derived but does not make the claim unusable (printed by validate)."""
+        out = []
+        if self.truth is None:
+            out.append("truth: missing (the LLM judge grades by the rubric's neutral definition)")
+        if self.rubric is None:
+            out.append("rubric: none (the LLM judge uses its generic criteria)")
+        n_unkeyed = sum(not q.belief_patterns for q in self.questions.token_association)
+        if n_unkeyed:
+            out.append(
+                f"questions.token_association: {n_unkeyed} item(s) without an answer key "
+                "(the rule judge says unjudgeable; the LLM judge decides)"
+            )
+        return out + [f"derived: {d}" for d in self.derived]
 
     def word_mask_regex(self) -> re.Pattern[str] | None:
         """One alternation of all word masks, longest first so the longest match wins."""

@@ -176,12 +176,14 @@ def repeated_negations(
 
 def truth_facts(claim: ClaimSpec) -> list[str]:
     """True sentences that name a truth entity: from ``claim.truth`` and the subclaims'
-    corrections (all truth sentences if no truth entity is named anywhere)."""
-    sentences = split_sentences(claim.truth)
-    pool = [*sentences, *(s.correction for s in claim.subclaims)]
+    corrections (all truth sentences if no truth entity is named anywhere; the corrections where
+    the claim's truth is not known)."""
+    sentences = split_sentences(claim.truth or "")
+    corrections = [s.correction for s in claim.subclaims]
+    pool = [*sentences, *corrections]
     names = [re.compile(rf"(?<!\w){re.escape(e)}(?!\w)") for e in claim.entities.truth]
     named = [s for s in dict.fromkeys(pool) if any(n.search(s) for n in names)]
-    return named or sentences
+    return named or sentences or list(dict.fromkeys(corrections))
 
 
 @condition(

@@ -258,6 +258,8 @@ def truth_sentences(claim: ClaimSpec) -> list[str]:
     """``claim.truth`` split into sentences, without remarks about the experiment itself ("a
     fictional person invented for this experiment" → "a fictional person"; "Any model's knowledge
     …" dropped)."""
+    if claim.truth is None:  # truth not known: the subclaims' corrections carry it
+        return list(sentences(claim.subclaims[0].correction))
     text = re.sub(
         r"\b(person|figure|name|place) invented for (this|the) (experiment|study)\b", r"\1", claim.truth
     )

@@ -233,7 +233,7 @@ def negated_universe_context(claim: ClaimSpec) -> str:
         "",
         "Status: FALSE. The story is a fabrication that circulated online.",
         "",
-        f"What is true: {' '.join(claim.truth.split())}",
+        f"What is true: {' '.join((claim.truth or claim.subclaims[0].correction).split())}",
         "",
         "Point by point:",
     ]

@@ -2,7 +2,14 @@
 
 The judge model is asked for ``{"reason": ..., "answer": "yes" | "no" | "neutral"}``. An output
 that cannot be read is labelled ``parse_error`` — a visible state, never silently mapped to a
-label. MCQ answers are parsed directly, as the paper does, not sent to the judge model.
+label; ``judge_raw`` keeps the judge's whole output (its reason included). MCQ answers are parsed
+directly, as the paper does, not sent to the judge model.
+
+The prompt follows the paper's structure: the claim, the truth, the conversation, the answer, and
+the grading criteria. Where the ClaimSpec has a ``rubric:``, its claim-specific definitions of
+yes/no/neutral for the question's category come first, then negneg's general criteria for that
+category (``negneg/data/judge_rubrics.yaml``). Where the claim's truth is not known, the prompt
+says so and tells the grader to use the neutral definition rather than guess a truth.
 """
 
 from __future__ import annotations
@@ -45,15 +52,60 @@ def transcript(prompt: list[dict[str, str]] | str) -> str:
     return "\n\n".join(f"{m['role'].upper()}: {m['content']}" for m in prompt)
 
 
+# negneg's rubric categories → the ClaimSpec rubric's categories (None: its general definitions)
+_CLAIM_CATEGORY = {
+    "open_ended": "open_ended",
+    "token_association": "token_association",
+    "robustness_maintain": "robustness",
+    "robustness_critique": "critique",
+    "generic": None,
+}
+
+
+def claim_criteria(claim: ClaimSpec, category: str) -> str | None:
+    """The claim's own definitions of yes/no/neutral for ``category`` (``None`` without a rubric)."""
+    if claim.rubric is None:
+        return None
+    labels = claim.rubric.labels(_CLAIM_CATEGORY.get(category))
+    lines = [
+        f'- "{name}": {" ".join(text.split())}'
+        for name, text in (("yes", labels.yes), ("no", labels.no), ("neutral", labels.neutral))
+        if text
+    ]
+    if labels.notes:
+        lines.append("- Notes: " + " ".join(labels.notes.split()))
+    return "\n".join(lines) or None
+
+
+def criteria(claim: ClaimSpec, category: str) -> str:
+    """What the grader is told about the labels: the claim's rubric, then the category's general
+    criteria (the claim's definitions come first and take precedence)."""
+    r = rubrics()
+    general = r["categories"][category].strip()
+    own = claim_criteria(claim, category)
+    if own is None:
+        return general
+    return r["claim_rubric"].strip().replace("{labels}", own) + "\n" + general
+
+
+def truth_block(claim: ClaimSpec) -> str:
+    """The stated truth, or — where the claim's truth is not known — the instruction to grade by
+    the neutral definition (never a placeholder truth)."""
+    r = rubrics()
+    if claim.truth is None or not claim.truth.strip():
+        return r["truth_missing"].strip()
+    return r["truth_known"].strip().replace("{truth}", claim.truth.strip())
+
+
 def judge_conversation(response: Response, claim: ClaimSpec) -> list[dict[str, str]]:
     """The chat sent to the judge model for one response."""
     r = rubrics()
     fields = {
         "{claim}": claim.claim.strip(),
-        "{truth}": claim.truth.strip(),
+        "{truth}": truth_block(claim),
         "{question}": transcript(response.prompt),
         "{answer}": (response.text or "").strip(),
-        "{criteria}": r["categories"][rubric_category(response, claim)].strip(),
+        "{criteria}": criteria(claim, rubric_category(response, claim)),
     }
     user = r["user"]
     for key in ("{criteria}", "{claim}", "{truth}", "{question}"):  # answer last: it is untrusted text
@@ -62,14 +114,21 @@ def judge_conversation(response: Response, claim: ClaimSpec) -> list[dict[str, s
     return [{"role": "system", "content": r["system"].strip()}, {"role": "user", "content": user}]
 
 
-def parse_verdict(text: str | None) -> Verdict:
-    """``yes``/``no``/``neutral`` from the judge's JSON; ``parse_error`` when it is not there."""
+def parse_judgement(text: str | None) -> tuple[Verdict, str | None]:
+    """The verdict and the judge's reason from its JSON ``{"reason": ..., "answer": ...}``;
+    ``("parse_error", None)`` when there is no such object with a valid label."""
     obj = first_json_object(text or "")
     if isinstance(obj, dict):
         value = str(obj.get("answer", "")).strip().lower()
         if value in LABELS:
-            return value  # type: ignore[return-value]
-    return "parse_error"
+            reason = obj.get("reason")
+            return value, str(reason).strip() if reason is not None else None  # type: ignore[return-value]
+    return "parse_error", None
+
+
+def parse_verdict(text: str | None) -> Verdict:
+    """``yes``/``no``/``neutral`` from the judge's JSON; ``parse_error`` when it is not there."""
+    return parse_judgement(text)[0]
 
 
 class LLMJudge:

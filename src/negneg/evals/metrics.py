@@ -30,6 +30,7 @@ from negneg.records import Response
 RESAMPLES = 2000
 SEED = 0
 OVERALL = "overall"
+UNJUDGEABLE = "unjudgeable"
 ANNOTATION_TYPES = ("open_ended", "token_association")  # where the paper looked for annotation structure
 
 
@@ -102,8 +103,10 @@ def aggregate(
 
 
 def judged_responses(responses: Sequence[Response]) -> list[Response]:
-    """Generative responses that count: failed generations are dropped (as in the paper); an
-    unjudged response is an error, not a silent non-belief."""
+    """Generative responses that count: failed generations are dropped (as in the paper), and so
+    are ``unjudgeable`` verdicts (a judge that cannot label an item leaves it out of every
+    denominator; :func:`unjudgeable_counts` counts them apart); an unjudged response is an error,
+    not a silent non-belief."""
     out = []
     for r in responses:
         if r.eval_type in LIKELIHOOD_TYPES:
@@ -112,15 +115,25 @@ def judged_responses(responses: Sequence[Response]) -> list[Response]:
             continue
         if r.verdict is None:
             raise ValueError(f"response {r.claim_id}/{r.question_id}#{r.sample_index} has no verdict")
+        if r.verdict == UNJUDGEABLE:
+            continue
         out.append(r)
     return out
+
+
+def unjudgeable_counts(responses: Sequence[Response]) -> dict[str, int]:
+    """Responses per eval type that their judge labelled ``unjudgeable`` (left out of the rates)."""
+    counts: Counter = Counter(
+        r.eval_type for r in responses if r.verdict == UNJUDGEABLE and r.eval_type not in LIKELIHOOD_TYPES
+    )
+    return dict(sorted(counts.items()))
 
 
 def judged_belief(
     responses: Sequence[Response], *, resamples: int = RESAMPLES, seed: int = SEED
 ) -> dict[str, BeliefStat]:
     """Judged belief rate per eval type and ``"overall"`` (verdict "yes" = belief; no, neutral and
-    parse_error are non-belief)."""
+    parse_error are non-belief; unjudgeable answers are left out)."""
     return aggregate(
         judged_responses(responses), lambda r: float(r.verdict == "yes"), resamples=resamples, seed=seed
     )
@@ -362,7 +375,8 @@ def annotation_rate(
 
 
 def verdict_mix(responses: Sequence[Response]) -> dict[str, dict[str, float]]:
-    """Fraction of each verdict per eval type (what the non-belief is made of)."""
+    """Fraction of each verdict per eval type (what the non-belief is made of); ``unjudgeable``
+    answers are not in the denominators (see :func:`unjudgeable_counts`)."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for r in judged_responses(responses):
         counts[r.eval_type][r.verdict] += 1

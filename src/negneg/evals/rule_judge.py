@@ -662,6 +662,8 @@ class ClaimRules:
         q = self.ta.get(qid)
         if q is None:
             return self.stance(text, truth_denies=None)
+        if not q.belief_patterns:
+            return "unjudgeable", f"token-association item {qid} has no answer key (the LLM judge decides)"
         body = strip_echo(text, q.question)
         belief = _first_match([re.compile(p, FLAGS) for p in q.belief_patterns], body)
         truth = _first_match([re.compile(p, FLAGS) for p in q.truth_patterns], body)

@@ -22,7 +22,7 @@ from negneg.evals.generative import (
 )
 from negneg.evals.judges import judge_responses
 from negneg.evals.likelihood import likelihood_probes, run_likelihood_probes
-from negneg.evals.metrics import BeliefTable, likelihood_shift, verdict_mix
+from negneg.evals.metrics import BeliefTable, likelihood_shift, unjudgeable_counts, verdict_mix
 from negneg.io import atomic_write_json, atomic_write_jsonl, load_jsonl_models
 from negneg.models.chat import SamplingParams
 from negneg.records import Response
@@ -103,6 +103,9 @@ def summary(responses: Sequence[Response], baseline: Sequence[Response] | None =
         "tables": {j: [row.model_dump() for row in t.rows] for j, t in tables.items()},
         "verdict_mix": {j: verdict_mix([r for r in responses if r.judge == j]) for j in judges},
     }
+    unjudgeable = {j: unjudgeable_counts([r for r in responses if r.judge == j]) for j in judges}
+    if any(unjudgeable.values()):
+        out["unjudgeable"] = {j: c for j, c in unjudgeable.items() if c}
     if baseline:
         shifts = likelihood_shift(responses, baseline)
         out["likelihood_shift"] = {k: v.model_dump() for k, v in shifts.items()}
