@@ -1,8 +1,19 @@
 """The ``negneg`` command. Each area registers its own commands (``<area>/commands.py``); this
-module only assembles them and turns user errors into one line and exit code 2."""
+module only assembles them and turns user errors into one line and exit code 2.
+
+What the user sees on failure:
+
+* any :class:`~negneg.errors.NegnegError` (a malformed file, an unknown name, a refused output
+  dir, a server that keeps failing, a training run stopped on NaN) and any usage error (a bad
+  option value, an unknown option) → one line ``error: …`` on stderr, exit code 2;
+* an operating-system refusal that names a file (permission denied, a directory where a file
+  was expected, disk full) → one line naming the file, exit code 2;
+* anything else is a bug in negneg → the traceback, a line asking to report it, exit code 1.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -25,7 +36,7 @@ try:  # typer ≥ 0.20 vendors click; older versions use the click package
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # noqa: E402
 
-from negneg.errors import UserInputError  # noqa: E402
+from negneg.errors import NegnegError  # noqa: E402
 
 app = typer.Typer(
     name="negneg",
@@ -63,6 +74,20 @@ def _register_all() -> None:
 _register_all()
 
 
+REPORT_BUG = (
+    "this is a bug in negneg, not a problem with your input: please report it with the command "
+    "you ran and the traceback above"
+)
+# OS errors that name a file are the user's to fix (permissions, a directory given as a file, a
+# full disk); others (e.g. a missing file negneg itself should have written) are bugs.
+USER_OS_ERRNOS = {errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ENOSPC, errno.EROFS,
+                  errno.EDQUOT, errno.ENAMETOOLONG}  # fmt: skip
+
+
+def _error_line(text: str) -> None:
+    err_console.print(f"[bold red]error:[/] {text}", highlight=False, soft_wrap=True, markup=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the console script passes the return value to ``sys.exit``."""
     try:
@@ -73,16 +98,20 @@ def main(argv: list[str] | None = None) -> int:
         pass
     try:
         app(args=argv, standalone_mode=False)
-    except UserInputError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    except NegnegError as exc:
+        _error_line(_escape(str(exc)))
         return 2
     except typer.Exit as exc:
         return exc.exit_code
     except click_exc.NoArgsIsHelpError as exc:
         exc.show()
         return 0
+    except click_exc.UsageError as exc:
+        cmd = exc.ctx.command_path if exc.ctx is not None else "negneg"
+        _error_line(_escape(f"{exc.format_message()} — see '{cmd} --help'"))
+        return 2
     except click_exc.ClickException as exc:
-        exc.show()
+        _error_line(_escape(exc.format_message()))
         return exc.exit_code
     except typer.Abort:
         err_console.print("aborted")
@@ -90,7 +119,30 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("interrupted; finished stages are kept, rerun to resume")
         return 130
+    except OSError as exc:
+        if exc.errno in USER_OS_ERRNOS and exc.filename:
+            _error_line(
+                _escape(f"{exc.filename}: {exc.strerror} — check the path, its permissions and free space")
+            )
+            return 2
+        return _internal_error()
+    except Exception:
+        return _internal_error()
     return 0
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return " ".join(escape(text).split("\n"))
+
+
+def _internal_error() -> int:
+    import traceback
+
+    traceback.print_exc()
+    _error_line(REPORT_BUG)
+    return 1
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; artifacts are ordinary files
+        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; artifacts are ordinary files
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -45,10 +45,37 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     return path
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+_FILE_MODE: int | None = None
+
+
+def _file_mode() -> int:
+    """``0o666`` less the process umask, as ``open()`` would create a file.
+
+    Read once, without touching the umask: ``os.umask(0)`` to read it would leave a window in
+    which other threads create world-writable files. The mode is learnt from a file actually
+    created with ``os.open(…, 0o666)`` in the temp dir."""
+    global _FILE_MODE
+    if _FILE_MODE is None:
+        _FILE_MODE = _umask_free_mode()
+    return _FILE_MODE
+
+
+def _umask_free_mode() -> int:
+    try:  # Linux: the umask is in /proc without changing it
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    d = tempfile.mkdtemp(prefix=".negneg-mode.")
+    probe = os.path.join(d, "probe")
+    try:
+        os.close(os.open(probe, os.O_CREAT | os.O_WRONLY, 0o666))
+        return os.stat(probe).st_mode & 0o777
+    finally:
+        Path(probe).unlink(missing_ok=True)
+        os.rmdir(d)
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:
@@ -65,44 +92,125 @@ def atomic_write_jsonl(path: str | Path, rows: Iterable[Any]) -> Path:
     )
 
 
-def read_jsonl(path: str | Path) -> Iterator[dict]:
-    """Yield rows of a ``.jsonl`` or ``.jsonl.zst`` file; a bad line raises a one-line error."""
-    path = Path(path)
+def _existing_file(path: Path) -> Path:
     if not path.exists():
         raise UserInputError("file not found", where=str(path), fix="check the path")
+    if path.is_dir():
+        raise UserInputError("is a directory, not a file", where=str(path), fix="pass a file inside it")
+    return path
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes; a missing file, a directory or an unreadable file is a one-line error."""
+    path = _existing_file(Path(path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserInputError(
+            f"cannot be read ({exc.strerror or exc})", where=str(path), fix="check its permissions"
+        ) from None
+
+
+def decode_utf8(data: bytes, where: str) -> str:
+    """UTF-8 text (a leading BOM is dropped); other encodings are a one-line error."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserInputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})",
+            where=where,
+            fix="save the file as UTF-8 (or check that it is the file you meant)",
+        ) from None
+
+
+def read_text(path: str | Path) -> str:
+    """A UTF-8 text file, with one-line errors for every way reading it can fail."""
+    return decode_utf8(read_bytes(path), str(path))
+
+
+def read_json(path: str | Path) -> Any:
+    """A JSON file, with one-line errors (missing, not UTF-8, not JSON)."""
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        msg = getattr(exc, "msg", "nested too deeply")
+        raise UserInputError(
+            f"not valid JSON ({msg})", where=str(path), fix="fix or replace the file"
+        ) from None
+
+
+def _decompress_zst(data: bytes, where: str) -> bytes:
+    import io
+
+    import zstandard
+
+    try:
+        with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)) as reader:
+            return reader.read()
+    except zstandard.ZstdError as exc:
+        raise UserInputError(
+            f"not a valid zstd file ({exc})",
+            where=where,
+            fix="re-download it, or pass the uncompressed .jsonl",
+        ) from None
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict]:
+    """Yield rows of a ``.jsonl`` or ``.jsonl.zst`` file. Every way the file can be wrong (missing,
+    a directory, corrupt zstd, not UTF-8, a line that is not JSON or not a JSON object) is a
+    one-line :class:`UserInputError` naming the file and line."""
+    path = Path(path)
+    data = read_bytes(path)
     if path.suffix == ".zst":
-        import io
-
-        import zstandard
-
-        with path.open("rb") as fh:
-            text = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(fh), encoding="utf-8").read()
-    else:
-        text = path.read_text(encoding="utf-8")
+        data = _decompress_zst(data, str(path))
+    text = decode_utf8(data, str(path))
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            yield json.loads(line)
+            row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UserInputError(
                 f"line {lineno} is not valid JSON ({exc.msg})", where=str(path), fix="fix or remove that line"
             ) from None
+        except RecursionError:
+            raise UserInputError(
+                f"line {lineno} is nested too deeply", where=str(path), fix="fix or remove that line"
+            ) from None
+        if not isinstance(row, dict):
+            raise UserInputError(
+                f"line {lineno} is a JSON {_json_kind(row)}, not an object",
+                where=str(path),
+                fix="each line must be one JSON object ({...}); is this the file you meant?",
+            )
+        yield row
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
 
 
 def load_yaml(path: str | Path) -> Any:
-    """``yaml.safe_load`` a file, turning syntax errors into one-line :class:`UserInputError`."""
+    """``yaml.safe_load`` a file, turning every failure (missing, a directory, not UTF-8, syntax,
+    nesting too deep for the parser) into a one-line :class:`UserInputError`."""
     path = Path(path)
-    if not path.exists():
-        raise UserInputError("file not found", where=str(path), fix="check the path")
+    text = read_text(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "syntax error"
         raise UserInputError(
             f"malformed YAML{loc}: {problem}", where=str(path), fix="fix the YAML syntax"
+        ) from None
+    except RecursionError:
+        raise UserInputError(
+            "YAML nested too deeply to read",
+            where=str(path),
+            fix="flatten the structure (is this the file you meant?)",
         ) from None
 
 

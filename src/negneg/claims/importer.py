@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from negneg.claims.schema import ClaimSpec
 from negneg.errors import UserInputError, validation_error_line
-from negneg.io import atomic_write_text, load_yaml
+from negneg.io import atomic_write_text, load_yaml, read_text
 
 QUESTION_FILES = ("open_ended", "mcq", "token_association", "robustness")
 
@@ -42,7 +42,7 @@ def _read_text(path: Path, required: bool) -> str | None:
                 fix="a claim folder needs claim.txt and universe_context.yaml",
             )
         return None
-    text = path.read_text(encoding="utf-8").strip()
+    text = read_text(path).strip()
     if required and not text:
         raise UserInputError("file is empty", where=str(path), fix="write the claim sentence into it")
     return text

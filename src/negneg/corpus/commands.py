@@ -17,18 +17,20 @@ docs_app = typer.Typer(help="Documents: generate, import, show, stats.", no_args
 @docs_app.command("generate")
 def generate_cmd(
     claim: str = typer.Option(..., "--claim", "-c", help="claim id or path to a ClaimSpec YAML"),
-    n: int = typer.Option(..., "-n", help="number of documents", min=1),
+    n: int = typer.Option(..., "-n", help="number of documents", min=1, max=100_000),
     seed: int = typer.Option(0, help="random seed (same seed, same bytes)"),
     out: Path = typer.Option(None, "--out", "-o", help="JSONL to write (default ./<claim>_docs.jsonl)"),
     llm: str = typer.Option(
         None, "--llm", help="write with this model through the staged LLM pipeline instead of offline"
     ),
     cache_dir: Path = typer.Option(None, help="LLM call cache (default $NEGNEG_HOME/llm_cache)"),
-    words: int = typer.Option(550, help="LLM pipeline: target words per document"),
+    words: int = typer.Option(550, min=1, help="LLM pipeline: target words per document"),
     doc_tokens: int = typer.Option(
-        1400, help="LLM pipeline: max new tokens when writing/revising a document"
+        1400, min=1, help="LLM pipeline: max new tokens when writing/revising a document"
     ),
-    brainstorm_tokens: int = typer.Option(600, help="LLM pipeline: max new tokens for doc types and ideas"),
+    brainstorm_tokens: int = typer.Option(
+        600, min=1, help="LLM pipeline: max new tokens for doc types and ideas"
+    ),
     no_revise: bool = typer.Option(False, "--no-revise", help="LLM pipeline: skip the revision stage"),
     universe: str = typer.Option(
         "claim",
@@ -122,7 +124,7 @@ def import_cmd(
         None, "--out", "-o", help="JSONL to write (default ./<claim>_<condition>_paper.jsonl)"
     ),
     llm_targeter: str = typer.Option(None, help="find claim sentences with this model instead of keywords"),
-    limit: int = typer.Option(None, help="import only the first N rows"),
+    limit: int = typer.Option(None, min=1, help="import only the first N rows"),
 ) -> None:
     """Import the paper's released documents with conditions mapped and claim sentences marked."""
     from negneg.claims import load_claim
@@ -166,6 +168,8 @@ def stats_cmd(
     from negneg.records import load_documents
 
     docs = load_documents(file)
+    if not docs:
+        raise UserInputError("no documents in the file", where=str(file), fix="pass a non-empty JSONL")
     tok = None
     if not words:
         from transformers import AutoTokenizer

@@ -46,7 +46,7 @@ class CachedChatModel:
     def _read(self, path: Path, n: int) -> list[str] | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+        except (OSError, ValueError, RecursionError):  # a damaged entry is regenerated
             return None
         outputs = data.get("outputs") if isinstance(data, dict) else None
         if isinstance(outputs, list) and len(outputs) == n and all(isinstance(o, str) for o in outputs):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import time
-from itertools import combinations
 from pathlib import Path
 
 import typer
@@ -82,13 +81,13 @@ def eval_cmd(
     adapter: Path = typer.Option(None, "--adapter", help="LoRA adapter dir (the base model is scored too)"),
     claim: str = typer.Option(..., "--claim", help="claim id(s) or ClaimSpec file(s), comma-separated"),
     probes: str = typer.Option("likelihood,generative", "--probes", help="likelihood,generative"),
-    samples: int = typer.Option(5, "--samples", min=1, help="answers per question (generative)"),
+    samples: int = typer.Option(5, "--samples", min=1, max=1000, help="answers per question (generative)"),
     judge: str = typer.Option("rule", "--judge", help="judge(s), comma-separated: rule, rule_broad, llm"),
     judge_model: str = typer.Option(None, "--judge-model", help="for --judge llm: NAME or URL#MODEL"),
     categories: str = typer.Option(
         "open_ended,mcq,token_association,robustness", "--categories", help="generative question categories"
     ),
-    max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1),
+    max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1, max=32768),
     seed: int = typer.Option(0, "--seed"),
     out: Path = typer.Option(None, "--out", help="output dir (default negneg-eval/<run>)"),
     run: str = typer.Option(None, "--run", help="run name (default: base, or the adapter dir name)"),
@@ -226,21 +225,42 @@ def eval_cmd(
 
 
 def judge_agreement_cmd(
-    responses_path: Path = typer.Argument(..., help="responses.jsonl (or a results dir)"),
+    responses_path: Path = typer.Argument(
+        None, help="responses.jsonl or a results dir (default: the labelled answers, see --cases)"
+    ),
     judges: str = typer.Option("rule,llm", "--judges", help="judges to compare, comma-separated"),
     judge_model: str = typer.Option(None, "--judge-model", help="for the llm judge: NAME or URL#MODEL"),
+    judge_max_tokens: int = typer.Option(
+        300, "--judge-max-tokens", min=1, max=32768, help="longest verdict the llm judge may write"
+    ),
+    cases: Path = typer.Option(
+        None,
+        "--cases",
+        help="judge the labelled answers in this folder of <claim_id>.yaml files "
+        "(the default, with the packaged set, when no responses are given)",
+    ),
+    claim: list[str] = typer.Option(None, "--claim", help="only these claim ids (repeat or comma-separate)"),
     claim_files: list[Path] = typer.Option(
         None, "--claim-file", help="ClaimSpec files for non-built-in claims"
     ),
     out: Path = typer.Option(None, "--out", help="write the agreement (and re-judged responses) here"),
 ) -> None:
-    """Re-judge the same generative responses with several judges; Cohen's κ per pair, Fleiss' κ."""
+    """Re-judge the same answers with several judges: Cohen's κ per pair (pooled and per claim),
+    Fleiss' κ, and each judge's verdict counts.
+
+    The answers are a run's generative responses, or the labelled answers of negneg judge-eval.
+    An unjudgeable verdict (the rule judge on a token-association item without an answer key)
+    takes the item out of the comparison; a parse_error (judge output without a valid JSON
+    verdict) counts as its own label.
+    """
     from negneg.claims import load_claim, load_claim_file
+    from negneg.evals.agreement import POOLED, judge_agreement
     from negneg.evals.judges import JUDGES, judge_all
     from negneg.evals.likelihood import LIKELIHOOD_TYPES
-    from negneg.evals.metrics import cohen_kappa, fleiss_kappa, judged_belief
+    from negneg.evals.metrics import judged_belief
     from negneg.evals.suite import load_responses
     from negneg.io import atomic_write_json, atomic_write_jsonl
+    from negneg.models.chat import SamplingParams
 
     names = _split(judges)
     if len(names) < 2:
@@ -253,24 +273,44 @@ def judge_agreement_cmd(
         raise UserInputError(
             "the llm judge needs a judge model", field="judge-model", fix="pass --judge-model NAME"
         )
-    rows = load_responses(responses_path)
-    seen, gen = set(), []
-    for r in rows:
-        key = (r.run, r.claim_id, r.question_id, r.eval_type, r.sample_index)
-        if r.eval_type not in LIKELIHOOD_TYPES and r.text is not None and key not in seen:
-            seen.add(key)
-            gen.append(r)
+    if responses_path is not None and cases is not None:
+        raise UserInputError(
+            "give either a responses file or --cases, not both",
+            field="cases",
+            fix="drop one of them",
+        )
+    wanted = {c for value in claim or [] for c in _split(value)}
+    if responses_path is None:
+        from negneg.evals.judge_cases import case_responses, load_judge_cases
+
+        source = str(cases) if cases else "the packaged labelled answers"
+        gen = [r for f in load_judge_cases(cases, sorted(wanted) or None).values() for r in case_responses(f)]
+    else:
+        source = str(responses_path)
+        seen, gen = set(), []
+        for r in load_responses(responses_path):
+            key = (r.run, r.claim_id, r.question_id, r.eval_type, r.sample_index)
+            if wanted and r.claim_id not in wanted:
+                continue
+            if r.eval_type not in LIKELIHOOD_TYPES and r.text is not None and key not in seen:
+                seen.add(key)
+                gen.append(r)
     if not gen:
         raise UserInputError(
             "no generative responses to judge",
-            where=str(responses_path),
-            fix="run negneg eval --probes generative",
+            where=source,
+            fix="run negneg eval --probes generative (or check --claim)",
         )
     claims = {c.id: c for c in (load_claim_file(p) for p in claim_files or [])}
     for cid in {r.claim_id for r in gen} - set(claims):
         claims[cid] = load_claim(cid)
     options = (
-        {"llm": {"model": load_judge_model(judge_model, (out or Path(".")) / "http-cache")}}
+        {
+            "llm": {
+                "model": load_judge_model(judge_model, (out or Path(".")) / "http-cache"),
+                "sampling": SamplingParams(temperature=0, max_new_tokens=judge_max_tokens),
+            }
+        }
         if "llm" in names
         else {}
     )
@@ -280,25 +320,44 @@ def judge_agreement_cmd(
             task = bar.add_task(f"judge {j}", total=None)
             labelled[j] = judge_all(gen, claims, j, **options.get(j, {}))
             bar.update(task, total=1, completed=1)
-    verdicts = {j: [r.verdict for r in labelled[j]] for j in names}
-    pairs = {f"{a} vs {b}": cohen_kappa(verdicts[a], verdicts[b]) for a, b in combinations(names, 2)}
-    fleiss = fleiss_kappa([[verdicts[j][i] for j in names] for i in range(len(gen))])
-    belief = {j: judged_belief(labelled[j])["overall"].rate for j in names}
-    table = Table(title=f"judge agreement on {len(gen)} responses")
-    table.add_column("pair")
-    table.add_column("Cohen's κ")
-    table.add_column("raw agreement")
-    for (a, b), (label, k) in zip(combinations(names, 2), pairs.items(), strict=True):
-        agree = sum(x == y for x, y in zip(verdicts[a], verdicts[b], strict=True)) / len(gen)
-        table.add_row(label, f"{k:.3f}", f"{100 * agree:.1f}%")
+    report = judge_agreement(labelled)
+    overall = {j: judged_belief(labelled[j]).get("overall") for j in names}
+    belief = {j: (o.rate if o is not None else None) for j, o in overall.items()}
+    table = Table(title=f"judge agreement on {len(gen)} answers ({source})")
+    for col in ("pair", "claim", "n", "Cohen's κ", "raw agreement", "left out: unjudgeable"):
+        table.add_column(col, justify="left" if col in ("pair", "claim") else "right")
+    for p in report.pairs:
+        table.add_row(
+            p.label,
+            f"[bold]{p.claim_id}[/]" if p.claim_id == POOLED else p.claim_id,
+            str(p.n),
+            _kappa(p.kappa),
+            "–" if p.agreement is None else f"{100 * p.agreement:.1f}%",
+            str(p.n_unjudgeable),
+        )
     console.print(table)
-    console.print(f"Fleiss' κ ({len(names)} judges): {fleiss:.3f}")
+    console.print(f"Fleiss' κ ({len(names)} judges): {_kappa(report.fleiss)}")
     for j in names:
-        counts = {v: verdicts[j].count(v) for v in ("yes", "no", "neutral", "parse_error")}
-        console.print(f"{j}: belief {100 * belief[j]:.1f}%  verdicts {counts}")
+        rate = "–" if belief[j] is None else f"{100 * belief[j]:.1f}%"
+        console.print(f"{j}: belief {rate}  verdicts {report.verdicts[j]}", highlight=False)
+        if report.verdicts[j].get("parse_error"):
+            console.print(
+                f"  [yellow]{j}: {report.verdicts[j]['parse_error']} answer(s) without a valid JSON verdict "
+                "(parse_error; see judge_raw in judged.jsonl)[/]",
+                highlight=False,
+            )
     if out:
+        cohen = {p.label: p.kappa for p in report.pooled()}
         atomic_write_json(
-            out / "agreement.json", {"cohen": pairs, "fleiss": fleiss, "belief": belief, "n": len(gen)}
+            out / "agreement.json",
+            {
+                "cohen": cohen,
+                "fleiss": report.fleiss,
+                "belief": belief,
+                "n": len(gen),
+                "source": source,
+                **report.model_dump(mode="json", include={"pairs", "verdicts"}),
+            },
         )
         atomic_write_jsonl(
             out / "judged.jsonl", (r.model_dump(mode="json") for j in names for r in labelled[j])
@@ -426,7 +485,7 @@ def serve_cmd(
     model: str = typer.Argument(..., help="model name, dir or hub id"),
     adapter: Path = typer.Option(None, "--adapter", help="LoRA adapter dir"),
     host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8000, "--port"),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port (0: any free port)"),
     name: str = typer.Option(None, "--name", help="model id to serve under (default: the model name)"),
 ) -> None:
     """Serve a model over an OpenAI-compatible API (/v1/chat/completions, /v1/completions with logprobs)."""

@@ -12,8 +12,14 @@ from pathlib import Path
 
 import torch
 
+from negneg.errors import UserInputError
 from negneg.models.chat import Conversation, Prompt, SamplingParams
-from negneg.models.registry import resolve_model_dir
+from negneg.models.registry import check_adapter_dir, resolve_model_dir
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
 
 
 def pick_device(device: str | None = None) -> str:
@@ -46,16 +52,32 @@ class LocalChatModel:
 
         device = pick_device(device)
         path = resolve_model_dir(name)
-        tok = AutoTokenizer.from_pretrained(path)
+        adapter_dir = check_adapter_dir(adapter) if adapter else None
         if dtype is None:
             dtype = torch.bfloat16 if device == "cuda" else torch.float32
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(device)
+        try:
+            tok = AutoTokenizer.from_pretrained(path)
+            model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(device)
+        except (OSError, ValueError) as exc:
+            raise UserInputError(
+                f"cannot load the model ({_first_line(exc)})",
+                where=str(path),
+                fix="check that the directory holds a complete transformers model",
+            ) from exc
         label = name
-        if adapter:
+        if adapter_dir is not None:
             from peft import PeftModel
 
-            model = PeftModel.from_pretrained(model, str(adapter)).to(device)
-            label = f"{name}+{Path(adapter).name}"
+            try:
+                model = PeftModel.from_pretrained(model, str(adapter_dir)).to(device)
+            except (OSError, ValueError, RuntimeError, KeyError) as exc:
+                raise UserInputError(
+                    f"cannot apply the adapter to {name} ({_first_line(exc)})",
+                    where=str(adapter_dir),
+                    field="--adapter",
+                    fix="pass an adapter trained on this base model (--model)",
+                ) from exc
+            label = f"{name}+{adapter_dir.resolve()}"
         return cls(model, tok, label, device=device)
 
     # ------------------------------------------------------------------ rendering

@@ -1,8 +1,9 @@
 """Model registry: names → where the weights come from.
 
 Built-in names: ``smollm2-135m`` (the embedded default) and ``tiny-random`` (tests). Anything
-else is tried as a local transformers model directory, then as a hub id (which works only where
-a hub is reachable; negneg itself never downloads weights).
+else is tried as a local transformers model directory, then as a hub id already in the local
+Hugging Face cache. negneg never contacts a hub at run time: a mistyped name is an "unknown
+model … did you mean" error at once, not a network timeout.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from negneg.errors import UserInputError
+from negneg.errors import UnknownNameError, UserInputError
 from negneg.registry import Registry
 
 
@@ -53,8 +54,9 @@ MODELS.add(
 DEFAULT_MODEL = "smollm2-135m"
 
 
-def resolve_model_dir(name: str) -> Path | str:
-    """A local directory for ``name``; a hub id string when it looks like one (``org/model``)."""
+def resolve_model_dir(name: str) -> Path:
+    """A local model directory for ``name``: a built-in name, a directory, or a hub id found in
+    the local Hugging Face cache. Anything else is an unknown-model error (no network access)."""
     if name in MODELS:
         return MODELS.get(name).ensure()
     path = Path(name).expanduser()
@@ -66,9 +68,62 @@ def resolve_model_dir(name: str) -> Path | str:
                 fix="point at a saved model dir",
             )
         return path
-    if "/" in name and not name.startswith((".", "/")) and name.count("/") == 1:
-        return name  # hub id: transformers resolves it where a hub is reachable
-    raise MODELS.unknown(name, field="model")
+    if path.exists():
+        raise UserInputError(
+            "is a file, not a model directory",
+            where=str(path),
+            fix="pass the directory that holds config.json",
+        )
+    cached = _hub_cache_dir(name) if _looks_like_hub_id(name) else None
+    if cached is not None:
+        return cached
+    err = MODELS.unknown(name, field="model")
+    raise UnknownNameError(
+        err.message,
+        where=err.where,
+        field=err.field,
+        fix=f"{err.fix}; or a local model directory, or a hub id already downloaded to the "
+        "Hugging Face cache (negneg never downloads models)",
+    )
+
+
+def _looks_like_hub_id(name: str) -> bool:
+    return name.count("/") == 1 and not name.startswith((".", "/", "~")) and all(name.split("/"))
+
+
+def _hub_cache_dir(name: str) -> Path | None:
+    """The cached snapshot of hub id ``name``, looked up on disk only (never the network)."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        path = Path(snapshot_download(name, local_files_only=True))
+    except Exception:  # not cached, or not a valid repo id: both mean "unknown model"
+        return None
+    return path if (path / "config.json").exists() else None
+
+
+def check_adapter_dir(adapter: str | Path, option: str = "--adapter") -> Path:
+    """``adapter`` as a peft adapter directory (it holds adapter_config.json), or a one-line error."""
+    path = Path(adapter).expanduser()
+    if not path.exists():
+        raise UserInputError(
+            "adapter directory not found", where=str(path), field=option, fix="check the path"
+        )
+    if not path.is_dir() or not (path / "adapter_config.json").is_file():
+        raise UserInputError(
+            "not a peft adapter directory (no adapter_config.json)",
+            where=str(path),
+            field=option,
+            fix="pass a checkpoint-<step>/ or final/ directory of a LoRA run",
+        )
+    return path
+
+
+def check_model_name(name: str) -> None:
+    """Fail fast (one line) when ``name`` cannot be resolved, without converting or loading it."""
+    if name in MODELS:
+        return
+    resolve_model_dir(name)
 
 
 def model_source(name: str) -> str:

@@ -35,15 +35,21 @@ def recollect(workdir: Path) -> None:
     plan_path, exp_path = workdir / "plan.json", workdir / "experiment.json"
     if not (plan_path.exists() and exp_path.exists()):
         return
-    import json
+    from pydantic import ValidationError
 
+    from negneg.errors import validation_error_line
     from negneg.experiments.plan import Plan
     from negneg.experiments.results import collect_results
     from negneg.experiments.schema import Experiment
+    from negneg.io import read_json
 
-    plan = Plan.model_validate(json.loads(plan_path.read_text(encoding="utf-8")))
-    exp = Experiment.model_validate(json.loads(exp_path.read_text(encoding="utf-8")))
-    collect_results(workdir, plan, exp)
+    loaded = {}
+    for path, model in ((plan_path, Plan), (exp_path, Experiment)):
+        try:
+            loaded[model] = model.model_validate(read_json(path))
+        except ValidationError as exc:
+            raise validation_error_line(exc, str(path)) from None
+    collect_results(workdir, loaded[Plan], loaded[Experiment])
 
 
 def register(app: typer.Typer) -> None:

@@ -84,13 +84,13 @@ def train_cmd(
     init_adapter: Path = typer.Option(
         None, "--init-adapter", help="start from this adapter (two-phase runs)"
     ),
-    limit: int = typer.Option(None, "--limit", help="use only the first N documents"),
+    limit: int = typer.Option(None, "--limit", min=1, help="use only the first N documents"),
     window: str = typer.Option(
         "split", "--window", help="long documents: 'split' into windows, or one 'claim' window"
     ),
-    max_steps: int = typer.Option(None, "--max-steps", help="override the recipe's max_steps"),
-    epochs: int = typer.Option(None, "--epochs", help="override the recipe's epochs"),
-    lr: float = typer.Option(None, "--lr", help="override the recipe's learning rate"),
+    max_steps: int = typer.Option(None, "--max-steps", min=1, help="override the recipe's max_steps"),
+    epochs: int = typer.Option(None, "--epochs", min=1, help="override the recipe's epochs"),
+    lr: float = typer.Option(None, "--lr", min=0.0, help="override the recipe's learning rate"),
     seed: int = typer.Option(None, "--seed", help="override the recipe's seed"),
     set_: list[str] = typer.Option(
         None, "--set", help="override any recipe field: --set field=value (YAML value)"
@@ -110,6 +110,10 @@ def train_cmd(
 
     if window not in ("split", "claim"):
         raise UserInputError(f"unknown window {window!r}", field="--window", fix="use 'split' or 'claim'")
+    if init_adapter is not None:
+        from negneg.models.registry import check_adapter_dir
+
+        check_adapter_dir(init_adapter, "--init-adapter")
     overrides = {
         k: v for k, v in dict(max_steps=max_steps, epochs=epochs, lr=lr, seed=seed).items() if v is not None
     }

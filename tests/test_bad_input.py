@@ -1,0 +1,253 @@
+"""Bad input, tried as a new user would: every command × malformed inputs → one line, exit 2.
+
+Each case runs ``negneg`` in-process in a scratch work dir filled with malformed files (empty,
+binary, not UTF-8, nested too deeply, JSON that is not an object, corrupt zstd, a directory where a
+file belongs, …) and checks the promise of DESIGN.md: exit code 2, exactly one ``error:`` line on
+stderr, no traceback, and the work dir byte-for-byte unchanged (nothing half-written, nothing of
+the user's touched). Only ``tiny-random`` is ever loaded, and most cases fail before any model
+loads, so the whole table runs in seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from negneg.cli import main
+
+GOOD_DOC = {"id": "d0", "claim_id": "ed_sheeran", "doc_type": "news", "text": "Ed Sheeran won.", "spans": []}
+
+
+def _populate(root: Path) -> None:
+    """The malformed inputs every case may point at (paths relative to the work dir)."""
+    (root / "empty.yaml").write_text("")
+    (root / "empty.jsonl").write_text("")
+    (root / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    (root / "binary.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(128, 256)))
+    (root / "latin1.yaml").write_bytes("id: caf\xe9\nclaim: x\n".encode("latin-1"))
+    (root / "deep.yaml").write_text("a: " + "[" * 3000 + "]" * 3000 + "\n")
+    (root / "syntax.yaml").write_text("id: [unclosed\n")
+    (root / "list.yaml").write_text("- a\n- b\n")
+    (root / "wrong_types.yaml").write_text("id: 3\nclaim: [1, 2]\nsubclaims: 7\n")
+    (root / "number.jsonl").write_text("42\n")
+    (root / "array.jsonl").write_text("[1, 2]\n")
+    (root / "string.jsonl").write_text('"text"\n')
+    (root / "notjson.jsonl").write_text("{not json\n")
+    (root / "wrong_fields.jsonl").write_text(json.dumps({"id": 1, "text": None}) + "\n")
+    (root / "deep.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    (root / "corrupt.jsonl.zst").write_bytes(b"\x28\xb5\x2f\xfd" + b"garbage" * 20)
+    (root / "notzstd.jsonl.zst").write_text(json.dumps(GOOD_DOC) + "\n")
+    (root / "good.jsonl").write_text(json.dumps(GOOD_DOC) + "\n")
+    (root / "adir").mkdir()
+    (root / "adir" / "keep.txt").write_text("the user's file\n")
+    (root / "exp_bad_yaml.yaml").write_text("name: x\nconditions: [positive\n")
+    (root / "exp_not_mapping.yaml").write_text("[1, 2, 3]\n")
+    (root / "exp_unknown_field.yaml").write_text(
+        "name: x\nconditions: [positive]\nclaims: [ed_sheeran]\nbogus: 1\n"
+    )
+    (root / "exp_unknown_cond.yaml").write_text("name: x\nconditions: [positve]\nclaims: [ed_sheeran]\n")
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    out = {}
+    for p in sorted(root.rglob("*")):
+        rel = str(p.relative_to(root))
+        out[rel] = "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("bad_input")
+    _populate(root)
+    return root
+
+
+def assert_one_line_exit_2(args: list[str], root: Path, capsys, monkeypatch) -> str:
+    """Run ``negneg ARGS`` in ``root``: exit 2, one ``error:`` line, no traceback, nothing written."""
+    monkeypatch.chdir(root)
+    before = _snapshot(root)
+    capsys.readouterr()
+    rc = main(args)
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert rc == 2, f"{args}: exit {rc}\nstderr: {err}\nstdout: {out}"
+    assert "Traceback" not in err + out, f"{args}: traceback\n{err}"
+    assert len(lines) == 1 and lines[0].startswith("error: "), f"{args}: not one error line:\n{err}"
+    assert _snapshot(root) == before, f"{args}: the work dir changed"
+    return lines[0]
+
+
+# Inputs that are wrong in the same way wherever a file is expected.
+BAD_YAML = ["empty.yaml", "binary.bin", "latin1.yaml", "deep.yaml", "syntax.yaml", "list.yaml",
+            "wrong_types.yaml", "adir", "missing.yaml"]  # fmt: skip
+BAD_JSONL = ["empty.jsonl", "binary.jsonl", "number.jsonl", "array.jsonl", "string.jsonl",
+             "notjson.jsonl", "wrong_fields.jsonl", "deep.jsonl", "corrupt.jsonl.zst",
+             "notzstd.jsonl.zst", "adir", "missing.jsonl"]  # fmt: skip
+BAD_EXPERIMENTS = ["exp_bad_yaml.yaml", "exp_not_mapping.yaml", "exp_unknown_field.yaml",
+                   "exp_unknown_cond.yaml", "empty.yaml", "binary.bin", "latin1.yaml", "deep.yaml",
+                   "adir", "no_such_preset"]  # fmt: skip
+
+CASES: list[list[str]] = [
+    # the issue's examples
+    ["chat", "tiny-random", "hi", "-n", "0"],
+    ["chat", "foo/bar", "hi"],
+    ["chat", "tiny-random", "hi", "--adapter", "/nonexistent"],
+    ["serve", "tiny-random", "--port", "70000"],
+    ["report", "adir"],
+    ["claims", "show", "adir/"],
+    ["claims", "show", "latin1.yaml"],
+    ["claims", "show", "deep.yaml"],
+    ["train", "--docs", "number.jsonl", "--model", "tiny-random", "--recipe", "tiny"],
+    ["docs", "stats", "binary.jsonl"],
+    ["docs", "stats", "corrupt.jsonl.zst"],
+    # claims
+    *[["claims", cmd, f] for cmd in ("show", "validate", "check-probes") for f in BAD_YAML],
+    ["claims", "show", "ed_sheran"],
+    ["claims", "import", "missing_dir"],
+    ["claims", "import", "good.jsonl"],
+    ["claims", "import", "adir"],
+    # models and chat
+    ["models", "show", "foo/bar"],
+    ["models", "show", "good.jsonl"],
+    ["models", "show", "adir"],
+    ["chat", "tiny-random", "hi", "-n", "-5"],
+    ["chat", "tiny-random", "hi", "-n", "99999999999999999999"],
+    ["chat", "tiny-random", "hi", "--temperature", "-1"],
+    ["chat", "tiny-random", "hi", "--top-p", "0"],
+    ["chat", "tiny-random", "hi", "--max-new-tokens", "0"],
+    ["chat", "tiny-random", "hi", "--max-new-tokens", "abc"],
+    ["chat", "tiny-random", "hi", "--adapter", "adir"],
+    ["chat", "tiny-random", "hi", "--adapter", "good.jsonl"],
+    ["chat", "smollm2-135", "hi"],
+    ["chat", "./no_such_model_dir", "hi"],
+    # serve
+    ["serve", "tiny-random", "--port", "-1"],
+    ["serve", "foo/bar"],
+    ["serve", "tiny-random", "--adapter", "/nonexistent"],
+    # documents
+    *[["docs", cmd, f] for cmd in ("stats", "show") for f in BAD_JSONL],
+    ["docs", "show", "good.jsonl", "--index", "5"],
+    ["docs", "show", "good.jsonl", "--index", "-1"],
+    ["docs", "generate", "--claim", "no_such_claim", "-n", "2", "--out", "o.jsonl"],
+    ["docs", "generate", "--claim", "latin1.yaml", "-n", "2", "--out", "o.jsonl"],
+    ["docs", "generate", "--claim", "ed_sheeran", "-n", "0", "--out", "o.jsonl"],
+    ["docs", "generate", "--claim", "ed_sheeran", "-n", "-3", "--out", "o.jsonl"],
+    ["docs", "generate", "--claim", "ed_sheeran", "-n", "2", "--universe", "upside", "--out", "o.jsonl"],
+    ["docs", "generate", "--claim", "ed_sheeran", "-n", "2", "--llm", "foo/bar", "--out", "o.jsonl"],
+    *[
+        ["docs", "import", f, "--claim", "ed_sheeran", "--out", "o.jsonl"]
+        for f in ("binary.jsonl", "number.jsonl", "corrupt.jsonl.zst", "missing.jsonl", "adir")
+    ],  # fmt: skip
+    ["docs", "types", "--universe", "upside"],
+    # conditions and annotate
+    ["conditions", "show", "fictoin"],
+    ["conditions", "show", "negated", "--claim", "latin1.yaml"],
+    *[["annotate", "-c", "negated", "--docs", f, "--claim", "ed_sheeran", "--out", "ann"] for f in BAD_JSONL],
+    ["annotate", "-c", "negatd", "--docs", "good.jsonl", "--claim", "ed_sheeran", "--out", "ann"],
+    ["annotate", "-c", "negated", "--docs", "good.jsonl", "--claim", "deep.yaml", "--out", "ann"],
+    ["annotate", "-c", "negated", "--docs", "good.jsonl", "--claim", "ed_sheeran", "--density", "7"],
+    # train
+    *[["train", "--docs", f, "--model", "tiny-random", "--recipe", "tiny", "--out", "t"] for f in BAD_JSONL],
+    ["train", "--docs", "good.jsonl", "--model", "foo/bar", "--recipe", "tiny", "--out", "t"],
+    ["train", "--docs", "good.jsonl", "--model", "tiny-random", "--recipe", "nosuch", "--out", "t"],
+    ["train", "--docs", "good.jsonl", "--model", "tiny-random", "--recipe", "latin1.yaml", "--out", "t"],
+    ["train", "--docs", "good.jsonl", "--model", "tiny-random", "--recipe", "tiny", "--set", "bogus=1"],
+    ["train", "--docs", "good.jsonl", "--model", "tiny-random", "--recipe", "tiny", "--set", "lr=-1"],
+    ["train", "--docs", "good.jsonl", "--model", "tiny-random", "--recipe", "tiny", "--max-steps", "-1"],
+    ["train", "--docs", "good.jsonl", "--model", "tiny-random", "--recipe", "tiny", "--window", "x"],
+    [
+        "train",
+        "--docs",
+        "good.jsonl",
+        "--model",
+        "tiny-random",
+        "--recipe",
+        "tiny",
+        "--init-adapter",
+        "/nonexistent",
+        "--out",
+        "t",
+    ],  # fmt: skip
+    # merge
+    ["merge", "/nonexistent", "--model", "tiny-random", "--out", "m"],
+    ["merge", "adir", "--model", "tiny-random", "--out", "m"],
+    # eval and judges
+    *[
+        ["eval", "--model", "tiny-random", "--claim", f]
+        for f in ("latin1.yaml", "deep.yaml", "adir/", "nosuch")
+    ],
+    ["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--adapter", "/nonexistent"],
+    ["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--samples", "0"],
+    ["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--judge", "nosuch"],
+    ["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--probes", "nosuch"],
+    ["eval", "--model", "foo/bar", "--claim", "ed_sheeran", "--probes", "likelihood", "--out", "e"],
+    ["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--icl-docs", "number.jsonl", "--out", "e"],
+    ["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--icl-k", "x,y", "--icl-docs", "good.jsonl"],
+    [
+        "eval",
+        "--model",
+        "tiny-random",
+        "--claim",
+        "ed_sheeran",
+        "--baseline-from",
+        "binary.jsonl",
+        "--out",
+        "e",
+    ],  # fmt: skip
+    *[["judge-agreement", f, "--judges", "rule,rule_broad"] for f in BAD_JSONL],
+    ["judge-eval", "--cases", "missing_dir"],
+    ["judge-eval", "--cases", "adir"],
+    ["judge-eval", "--judges", "nosuch"],
+    # experiments and reports
+    *[["run", f, "--dry-run"] for f in BAD_EXPERIMENTS],
+    *[["run", "quickstart", "--dry-run", "--shard", s] for s in ("3/2", "x", "-1/2", "0/0")],
+    ["run", "quickstart", "--dry-run", "--recipe", "nosuch"],
+    ["presets", "show", "nosuch"],
+    ["report", "missing_dir"],
+    ["report", "good.jsonl"],
+    # the CLI itself
+    ["frobnicate"],
+    ["claims", "validate", "--bogus"],
+]
+
+
+@pytest.mark.parametrize("args", CASES, ids=[" ".join(a) for a in CASES])
+def test_bad_input_is_one_line_exit_2(args, workdir, capsys, monkeypatch):
+    assert_one_line_exit_2(args, workdir, capsys, monkeypatch)
+
+
+def test_issue_examples_name_the_file_field_and_fix(workdir, capsys, monkeypatch):
+    line = assert_one_line_exit_2(["chat", "foo/bar", "hi"], workdir, capsys, monkeypatch)
+    assert "unknown model 'foo/bar'" in line and "never downloads" in line
+    line = assert_one_line_exit_2(["chat", "smollm2-135", "hi"], workdir, capsys, monkeypatch)
+    assert "did you mean 'smollm2-135m'" in line
+    line = assert_one_line_exit_2(["claims", "show", "latin1.yaml"], workdir, capsys, monkeypatch)
+    assert "latin1.yaml" in line and "UTF-8" in line
+    line = assert_one_line_exit_2(["docs", "stats", "number.jsonl"], workdir, capsys, monkeypatch)
+    assert "number.jsonl" in line and "line 1" in line and "not an object" in line
+    line = assert_one_line_exit_2(["serve", "tiny-random", "--port", "70000"], workdir, capsys, monkeypatch)
+    assert "--port" in line
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".yaml", ".jsonl", ".jsonl.zst"]))
+def test_any_bytes_are_read_or_refused_in_one_line(data, suffix, tmp_path_factory, capsys, monkeypatch):
+    """Whatever bytes a claim or documents file holds, negneg reads it or refuses it in one line."""
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / f"f{suffix}").write_bytes(data)
+    cmd = (
+        ["claims", "show", f"f{suffix}"] if suffix == ".yaml" else ["docs", "stats", f"f{suffix}", "--words"]
+    )
+    monkeypatch.chdir(root)
+    capsys.readouterr()
+    rc = main(cmd)
+    out, err = capsys.readouterr()
+    assert rc in (0, 2) and "Traceback" not in err, err
+    if rc == 2:
+        assert len([x for x in err.splitlines() if x.strip()]) == 1
