@@ -151,6 +151,64 @@ def check_probes_cmd(
 _SHORT_TYPE = {"yes_no_likelihood": "yes/no", "cloze": "cloze", "token_association_likelihood": "token assoc"}
 
 
+@claims_app.command("calibration")
+def calibration_cmd(
+    claims: list[str] = typer.Argument(
+        None, help="claim ids or ClaimSpec files (default: every built-in claim)"
+    ),
+    install: Path = typer.Option(
+        None,
+        help="merge a probe-calibration run's results/probe_calibration.json (give the run's work dir) "
+        "into the calibration shipped with negneg",
+    ),
+    calibration: Path = typer.Option(None, help="show this calibration file instead of the shipped one"),
+    probes: bool = typer.Option(False, "--probes", help="list every probe's shift and status"),
+) -> None:
+    """Show which likelihood probes the probe calibration found valid (positive training moves them
+    toward the claim); the default likelihood measure pools only those (and uncalibrated ones).
+
+    A probe is uncalibrated when the calibration has no entry for it or its text changed since:
+    rerun `negneg run probe-calibration --claim ID` and install the result.
+    """
+    from negneg.evals.calibration import (
+        builtin_calibration_path,
+        load_calibration,
+        merge_calibration,
+        probe_status,
+        write_calibration,
+    )
+
+    if install is not None:
+        run_file = install / "results" / "probe_calibration.json" if install.is_dir() else install
+        new = load_calibration(run_file)
+        merged = merge_calibration(load_calibration(), new)
+        path = write_calibration(merged, builtin_calibration_path())
+        console.print(f"installed {', '.join(sorted(new.claims))} into {path}", highlight=False)
+    cal = load_calibration(calibration)
+    table = Table("claim", "valid", "invalid", "uncalibrated", "pooled Δ", "model", "corpus seed", "date")
+    for c in [load_claim(x) for x in (claims or list_claims())]:
+        status = probe_status(c, cal)
+        counts = {k: sum(v == k for v in status.values()) for k in ("valid", "invalid", "uncalibrated")}
+        entry = cal.claims.get(c.id)
+        table.add_row(
+            c.id,
+            *(str(counts[k]) for k in ("valid", "invalid", "uncalibrated")),
+            f"{entry.pooled_shift:+.2f}" if entry else "—",
+            entry.model if entry else "—",
+            str(entry.corpus_seed) if entry else "—",
+            entry.date if entry else "—",
+        )
+        if probes and entry:
+            detail = Table("probe", "type", "Δ log-odds", "status", title=c.id)
+            shifts = {(e.eval_type, e.question_id): e.shift for e in entry.probes}
+            for (t, q), st in status.items():
+                d = shifts.get((t, q))
+                detail.add_row(q, _SHORT_TYPE[t], f"{d:+.2f}" if d is not None else "—", st)
+            console.print(detail)
+    console.print(table)
+    console.print(cal.rule, highlight=False)
+
+
 def _default_tokenizer():
     """SmolLM2's tokenizer for the probe check in ``validate``; whitespace words where it cannot load."""
     from negneg.claims.probe_check import load_tokenizer

@@ -111,6 +111,18 @@ def _claim_sha(claim: str) -> str:
     return fingerprint(load_claim(claim).model_dump(mode="json"))
 
 
+# ClaimSpec parts only evaluation reads: editing a question or a rubric re-runs the evals, not the
+# corpus and the training behind them.
+EVAL_ONLY_CLAIM_FIELDS = ("questions", "rubric")
+
+
+def _claim_corpus_sha(claim: str) -> str:
+    from negneg.claims import load_claim
+
+    spec = load_claim(claim).model_dump(mode="json")
+    return fingerprint({k: v for k, v in spec.items() if k not in EVAL_ONLY_CLAIM_FIELDS})
+
+
 def _families_sha(families: list[str]) -> str:
     from negneg.behaviours.library import resolve_families
 
@@ -176,7 +188,7 @@ def expand(exp: Experiment) -> Plan:
                         eval_stages=[sid],
                     )
                 )
-            corpus_cfg = {"claim": claim, "claim_sha": ev["claim_sha"], **exp.corpus.model_dump()}
+            corpus_cfg = {"claim": claim, "claim_sha": _claim_corpus_sha(claim), **exp.corpus.model_dump()}
             if _wants_negated_universe(exp):
                 corpus_cfg["negated_universe"] = True
             for seed in exp.seeds:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from negneg import __version__
+from negneg.evals.calibration import CALIBRATION_FILE, ProbeSelection
 from negneg.experiments.plan import Plan, Run
 from negneg.experiments.schema import Experiment
 from negneg.experiments.stagedir import is_done, stage_dir
@@ -37,7 +38,7 @@ HELDOUT_COLS = list(HELDOUT_COLUMNS)
 EXTRA_COLS = list(EXTRAS_COLUMNS)
 SHIFT_COLS = list(SHIFT_COLUMNS)
 RHO_COLS = list(RHO_COLUMNS)
-PROBE_COLS = list(PROBE_COLUMNS)
+PROBE_COLS = [*PROBE_COLUMNS, "calibration"]
 POSITIVE = "positive"
 
 
@@ -166,12 +167,34 @@ def _measure_rows(
     ]
 
 
-def shift_rows(finals: Finals, baselines: Baselines) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def probe_selection(exp: Experiment) -> ProbeSelection:
+    """The likelihood probes the pooled measure uses: all but those the probe calibration found
+    invalid (``eval.probe_selection: calibrated``, the default), or all of them."""
+    from negneg.claims.loader import load_claim
+    from negneg.evals.calibration import ProbeSelection, load_calibration
+
+    if exp.behaviour is not None or exp.writes_calibration or exp.eval.probe_selection == "all":
+        return ProbeSelection.none()
+    source = exp.eval.probe_calibration or "the calibration shipped with negneg"
+    return ProbeSelection.for_claims(
+        [load_claim(c) for c in exp.claims], load_calibration(exp.eval.probe_calibration), source
+    )
+
+
+def shift_rows(
+    finals: Finals, baselines: Baselines, selection: ProbeSelection | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Paired shifts (trained − untrained, same questions) of every finished final adapter whose
-    claim and model have a finished baseline eval — likelihood in log-odds (nats), judged per
-    judge — and the Negation Neglect ratio ρ = Δ(run) / Δ(positive) of every run with a finished
-    positive run of the same claim, model, seed and phase."""
+    claim and model have a finished baseline eval — likelihood in log-odds (nats) on the probes
+    ``selection`` keeps, judged per judge — and the Negation Neglect ratio ρ = Δ(run) / Δ(positive)
+    of every run with a finished positive run of the same claim, model, seed and phase.
+
+    Where the selection leaves probes out, ``likelihood_all`` rows give the shift and ρ over every
+    probe, so the effect of the selection stays visible."""
+    from negneg.evals.calibration import ProbeSelection
     from negneg.evals.metrics import association_shift, judged_shift, likelihood_shift, neglect_ratio
+
+    selection = selection or ProbeSelection.none()
 
     positives = {
         (run.claim, run.model, run.seed, phase): rs for run, phase, rs in finals if run.condition == POSITIVE
@@ -183,10 +206,12 @@ def shift_rows(finals: Finals, baselines: Baselines) -> tuple[list[dict[str, Any
         if base is None:
             continue
         fields = {**_run_fields(run), "phase": phase}
-        stats = [
-            ("likelihood", "", likelihood_shift(trained, base)),
-            ("association", "", association_shift(trained, base)),
-        ]
+        sel_trained, sel_base = selection.select(trained), selection.select(base)
+        narrowed = len(sel_base) < len(base)
+        stats = [("likelihood", "", likelihood_shift(sel_trained, sel_base))]
+        if narrowed:
+            stats.append(("likelihood_all", "", likelihood_shift(trained, base)))
+        stats.append(("association", "", association_shift(trained, base)))
         for judge in _judges(trained, base):
             stats.append(("judged", judge, judged_shift(_by_judge(trained, judge), _by_judge(base, judge))))
         shifts += _measure_rows(
@@ -195,7 +220,9 @@ def shift_rows(finals: Finals, baselines: Baselines) -> tuple[list[dict[str, Any
         pos = positives.get((run.claim, run.model, run.seed, phase))
         if pos is None or run.condition == POSITIVE:
             continue
-        ratios = [("likelihood", "", neglect_ratio(trained, pos, base))]
+        ratios = [("likelihood", "", neglect_ratio(sel_trained, selection.select(pos), sel_base))]
+        if narrowed:
+            ratios.append(("likelihood_all", "", neglect_ratio(trained, pos, base)))
         for judge in _judges(trained, pos, base):
             ratios.append(
                 (
@@ -225,10 +252,16 @@ def shift_rows(finals: Finals, baselines: Baselines) -> tuple[list[dict[str, Any
     return shifts, rhos
 
 
-def probe_rows(finals: Finals, baselines: Baselines) -> list[dict[str, Any]]:
+def probe_rows(
+    finals: Finals, baselines: Baselines, selection: ProbeSelection | None = None
+) -> list[dict[str, Any]]:
     """Every likelihood probe of every finished final adapter beside the untrained model: the
-    per-probe view behind the pooled shifts (heterogeneity stays visible)."""
+    per-probe view behind the pooled shifts (heterogeneity stays visible), with each probe's
+    calibration status (valid, invalid, uncalibrated)."""
+    from negneg.evals.calibration import ProbeSelection
     from negneg.evals.likelihood import log_odds, log_p_belief
+
+    selection = selection or ProbeSelection.none()
 
     def by_question(rs: list[Response]) -> dict[tuple[str, str], Response]:
         return {(r.eval_type, r.question_id): r for r in rs if r.score is not None and r.likelihoods}
@@ -256,9 +289,36 @@ def probe_rows(finals: Finals, baselines: Baselines) -> list[dict[str, Any]]:
                     "base_log_p_belief": round(blp, 4),
                     "d_log_odds": round(lo - blo, 4),
                     "d_log_p_belief": round(lp - blp, 4),
+                    "calibration": selection.status(r.claim_id, key[0], key[1]),
                 }
             )
     return rows
+
+
+def write_run_calibration(path: Path, finals: Finals, baselines: Baselines, exp: Experiment) -> Path | None:
+    """A calibration run's ``results/probe_calibration.json``: every claim's positive run (the first
+    seed's, final adapter, single phase) against its untrained model."""
+    from negneg.claims.loader import load_claim
+    from negneg.evals.calibration import ProbeCalibration, calibrate_claim, write_calibration
+
+    specs = {s.id: s for s in (load_claim(c) for c in exp.claims)}
+    out = ProbeCalibration()
+    for run, phase, trained in finals:
+        base = baselines.get((run.claim, run.model))
+        if run.condition != POSITIVE or phase is not None or base is None or run.claim in out.claims:
+            continue
+        out.claims[run.claim] = calibrate_claim(
+            specs[run.claim],
+            trained,
+            base,
+            model=run.model,
+            corpus_seed=exp.corpus.seed,
+            training_seed=run.seed,
+            n_documents=exp.corpus.n_documents,
+            recipe=exp.recipe,
+            negneg_version=__version__,
+        )
+    return write_calibration(out, path) if out.claims else None
 
 
 def _last_train_step(workdir: Path, deps: tuple[str, ...]) -> int | None:
@@ -314,11 +374,14 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
     atomic_write_text(res / "extras.csv", _csv(EXTRA_COLS, extras))
     # every final adapter's and baseline's responses, read once for the shifts, ρ and probe rows
     finals, baselines = _finals(workdir, plan), _baselines(workdir, plan)
-    shifts, rhos = shift_rows(finals, baselines)
+    selection = probe_selection(exp)
+    shifts, rhos = shift_rows(finals, baselines, selection)
     atomic_write_text(res / "shift.csv", _csv(SHIFT_COLS, shifts))
     atomic_write_text(res / "rho.csv", _csv(RHO_COLS, rhos))
-    probes = probe_rows(finals, baselines)
+    probes = probe_rows(finals, baselines, selection)
     atomic_write_text(res / "probes.csv", _csv(PROBE_COLS, probes))
+    if exp.writes_calibration:
+        write_run_calibration(res / CALIBRATION_FILE, finals, baselines, exp)
     wall = (
         json.loads((res / "wall.json").read_text())["total_wall_s"] if (res / "wall.json").exists() else None
     )
@@ -333,6 +396,8 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "negneg_version": __version__,
         "runs": len(plan.runs),
+        "probe_selection": {c: selection.describe(c) for c in sorted(selection.statuses)},
+        "probe_calibration_source": selection.source,
     }
     atomic_write_json(res / "meta.json", meta)
     return {

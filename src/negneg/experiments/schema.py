@@ -71,6 +71,14 @@ class EvalSpec(Strict):
     capability: bool = Field(
         False, description="also run the capability check (perplexity + general knowledge)"
     )
+    probe_selection: Literal["calibrated", "all"] = Field(
+        "calibrated",
+        description="likelihood probes the pooled measure uses: all but those the probe calibration "
+        "found invalid (positive training did not move them toward the claim), or all",
+    )
+    probe_calibration: str | None = Field(
+        None, description="probe calibration file (default: the one shipped with negneg)"
+    )
 
 
 class ICLSpec(Strict):
@@ -131,6 +139,11 @@ class Experiment(Strict):
     paper_reference: str | None = Field(
         None, description="key of the paper's numbers to show beside ours (report)"
     )
+    writes_calibration: bool = Field(
+        False,
+        description="a probe-calibration run: writes results/probe_calibration.json from its positive "
+        "runs; only such a run may use the reserved calibration corpus seed",
+    )
 
     @model_validator(mode="after")
     def _known_names(self) -> Experiment:
@@ -163,6 +176,19 @@ class Experiment(Strict):
         for m in self.models:
             if m not in MODELS and "/" not in m:
                 raise MODELS.unknown(m, field="models")
+        from negneg.evals.calibration import CALIBRATION_SEED
+
+        if self.corpus.seed == CALIBRATION_SEED and not self.writes_calibration:
+            raise UserInputError(
+                f"corpus seed {CALIBRATION_SEED} is reserved for probe calibration",
+                field="corpus.seed",
+                fix="pick another seed (probes are chosen on that seed's documents, so measuring on them "
+                "would inflate the positive shift)",
+            )
+        if self.writes_calibration and "positive" not in self.conditions:
+            raise UserInputError(
+                "a calibration run needs the positive condition", field="conditions", fix="add positive"
+            )
         return self
 
 

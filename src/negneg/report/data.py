@@ -68,6 +68,8 @@ class Meta(BaseModel):
     started: str | None = None
     finished: str | None = None
     negneg_version: str | None = None
+    probe_selection: dict[str, str] = {}  # claim → which likelihood probes the pooled measure used
+    probe_calibration_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ class ProbeRow(RunFields):
     base_log_p_belief: float
     d_log_odds: float
     d_log_p_belief: float
+    calibration: str = ""  # valid | invalid | uncalibrated ("" in files written before calibration)
 
 
 @dataclass
@@ -359,7 +362,11 @@ def _probe(raw: dict[str, str]) -> ProbeRow:
         )
     }
     return ProbeRow(
-        **_run_fields(raw), eval_type=_text(raw, "eval_type"), question_id=_text(raw, "question_id"), **nums
+        **_run_fields(raw),
+        eval_type=_text(raw, "eval_type"),
+        question_id=_text(raw, "question_id"),
+        calibration=(raw.get("calibration") or "").strip(),
+        **nums,
     )
 
 

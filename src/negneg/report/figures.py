@@ -658,10 +658,19 @@ def probe_shifts(data: ReportData, out_dir: Path) -> Path | None:
         for i in range(len(probes)):
             if i % 2:
                 ax.axhspan(i - 0.5, i + 0.5, color="#f2f2f2", zorder=0)
-        ax.set_yticks(range(len(probes)), [f"{_TYPE_SHORT.get(t, t)} {q}" for t, q in probes], fontsize=7)
+        invalid = {(p.eval_type, p.question_id) for p in mine if p.calibration == "invalid"}
+        ax.set_yticks(
+            range(len(probes)),
+            [f"{_TYPE_SHORT.get(t, t)} {q}" + (" ✗" if (t, q) in invalid else "") for t, q in probes],
+            fontsize=7,
+        )
+        for label, key in zip(ax.get_yticklabels(), probes, strict=True):
+            if key in invalid:
+                label.set_color("#999")
         ax.set_ylim(-0.5, len(probes) - 0.5)
         ax.set_xlabel("Δ log-odds from the untrained model, nats (hollow: Δ log P of the claim's words)")
-        ax.set_title(f"{claim} · {model}: probe by probe", fontsize=10)
+        marked = f"; ✗ grey: invalid by calibration ({len(invalid)}), not pooled" if invalid else ""
+        ax.set_title(f"{claim} · {model}: probe by probe{marked}", fontsize=10)
         ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     return _save(fig, out_dir, "probe_shifts")

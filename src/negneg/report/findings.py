@@ -234,7 +234,7 @@ def findings_blocks(data: ReportData) -> list[Block]:
     paper's, whether judged belief agrees), the caveat, then what else the run measured
     (two-phase, dose-response, behaviours, extras) where it did."""
     cells = build_cells(data.belief)
-    views = claim_views(data.shifts, data.rhos)
+    views = claim_views(data.shifts, data.rhos, data.meta.probe_selection)
     blocks: list[Block] = [Paragraph(claim_sentence(v)) for v in views]
     if not views:
         blocks.append(

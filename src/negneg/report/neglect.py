@@ -11,7 +11,7 @@ cells are); the per-seed rows stay in the CSVs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from negneg.report.aggregate import BASELINE, Cell, Variant, judges, shift_cells
 from negneg.report.data import ReportData, RhoRow, ShiftRow
@@ -93,10 +93,18 @@ class ClaimView:
     judge: str | None
     judged_shift: dict[Variant, Cell]
     judged_rho: dict[Variant, Ratio]
+    shift_all: dict[Variant, Cell] = field(
+        default_factory=dict
+    )  # every probe, where calibration left some out
+    rho_all: dict[Variant, Ratio] = field(default_factory=dict)
+    probes: str | None = None  # which probes the pooled likelihood measure used (results/meta.json)
 
 
-def claim_views(shift_rows: Sequence[ShiftRow], rho_rows: Iterable[RhoRow]) -> list[ClaimView]:
-    """One view per claim × model that has paired likelihood shifts (final adapters)."""
+def claim_views(
+    shift_rows: Sequence[ShiftRow], rho_rows: Iterable[RhoRow], probe_selection: dict[str, str] | None = None
+) -> list[ClaimView]:
+    """One view per claim × model that has paired likelihood shifts (final adapters).
+    ``probe_selection`` (claim → phrase, from meta.json) says which probes were pooled."""
     shifts = shift_cells(shift_rows)
     ratios = ratio_cells(rho_rows)
     judge = (judges(shift_rows) or [None])[0]  # type: ignore[arg-type]  (ShiftRow has measure, judge)
@@ -140,6 +148,13 @@ def claim_views(shift_rows: Sequence[ShiftRow], rho_rows: Iterable[RhoRow]) -> l
                     for v in variants
                     if judge and (r := get(ratios, v, "judged", OVERALL, judge)) is not None
                 },
+                shift_all={
+                    v: c for v in variants if (c := get(shifts, v, "likelihood_all", OVERALL, "")) is not None
+                },
+                rho_all={
+                    v: r for v in variants if (r := get(ratios, v, "likelihood_all", OVERALL, "")) is not None
+                },
+                probes=(probe_selection or {}).get(claim),
             )
         )
     return views
@@ -194,6 +209,11 @@ def claim_sentence(view: ClaimView) -> str:
         parts.append("ρ = Δ/Δ(positive): " + "; ".join(rhos) + ".")
     elif pos is None:
         parts.append("No positive run, so no ρ.")
+    if view.probes:
+        parts.append(f"Pooled over {view.probes}.")
+    pos_all = next((c for v, c in view.shift_all.items() if v.condition == POSITIVE), None)
+    if pos_all is not None:
+        parts.append(f"Over every probe, positive's Δ is {pos_all.fmt_signed()}.")
     words_only = [
         f"{v.label} (association {a.fmt_signed()}, belief {view.shift[v].fmt_signed()})"
         for v, a in view.association.items()
@@ -213,7 +233,7 @@ def claim_sentence(view: ClaimView) -> str:
 def neglect_table(data: ReportData) -> Table | None:
     """The one table: per claim × model × condition, Δ log-odds pooled and per probe type, ρ with
     its CI, the paper's ρ, and the judged shift and ρ."""
-    views = claim_views(data.shifts, data.rhos)
+    views = claim_views(data.shifts, data.rhos, data.meta.probe_selection)
     if not views:
         return None
     multi_claim = len({v.claim for v in views}) > 1
@@ -253,8 +273,9 @@ def neglect_table(data: ReportData) -> Table | None:
             rows.append(line)
     caption = (
         "Δ: paired shift from the untrained model on the same questions (log-odds of the belief answer "
-        "against the other, nats; * the 95% bootstrap CI excludes 0), pooled over every likelihood probe "
-        "and per probe type. Association: Δ log P of the claim's own continuation (cloze and token "
+        "against the other, nats; * the 95% bootstrap CI excludes 0), pooled over the likelihood probes "
+        "that probe calibration found valid (positive training moves them toward the claim) and per probe "
+        "type. Association: Δ log P of the claim's own continuation (cloze and token "
         "association), which rises whenever the documents repeat the claim's words, believed or not. "
         "ρ = Δ(condition) / Δ(positive), paired bootstrap CI: 1 = the annotation changed "
         "nothing, 0 = the model learned the negation, < 0 = it learned the truth; – where positive's own "
@@ -300,6 +321,7 @@ def console_rows(
 
 
 CONSOLE_NOTE = (
-    "Δ: trained − untrained log-odds of the belief answer (nats), paired by question; * CI excludes 0.\n"
+    "Δ: trained − untrained log-odds of the belief answer (nats), paired by question, on the probes\n"
+    "calibration found valid (positive training moves them toward the claim); * CI excludes 0.\n"
     "ρ = Δ/Δ(positive): 1 annotation changed nothing, 0 learned the negation, <0 learned the truth."
 )
