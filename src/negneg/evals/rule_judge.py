@@ -6,18 +6,29 @@ Reads polarity and scope, sentence by sentence and clause by clause (issue 12):
   ``judge.subject_references``: "he", "the singer", "the volcano") are read as its name when the
   discourse is about it, starting from the question; a truth entity named more recently ("Noah
   Lyles … took bronze behind him") blocks that. ``judge.predicate_patterns`` recognise the claim's
-  predicate without its subject and count only when the clause's subject is the claim's.
+  predicate without its subject (including details that imply it: "his dental practice", "the
+  short-lived X rebrand") and count only when the clause's subject is the claim's; an entity after
+  "by", "behind", "than" … is an object, not a subject. A belief pattern that does not name its
+  subject does not count when its clause names another one ("Gap reversed its 2010 rebrand").
 - **scope**: a negation counts only inside the clause of the matched predicate (not in a
-  comma-enclosed relative clause, not across "but"/"although"/";", not "not … until"), and hedges
-  ("not sure", "not certain of the date", "I don't know") or "not <truth entity>" do not negate.
-  Quoted claims are mentions, not assertions (a denial when the sentence calls them false).
+  comma-enclosed relative clause, not in a fronted "Although …," clause, not across
+  "but"/"although"/";", not "not … until"), and hedges ("not sure", "not certain of the date",
+  "I don't know") or "not <truth entity>" do not negate; "was not, however, a programmer" still
+  does. Quoted claims are mentions, not assertions (a denial when the sentence calls them false).
 - **the question**: a yes/no question that asks the claim turns "Yes, he did." / "It was." into an
-  assertion and "No." / "No, he didn't." into a denial.
-- **the answer**: any denial makes it "no"; so do an assertion followed by a retraction or
-  disclaimer ("I can't verify that", "on reflection …"), a falsity verdict on what was said ("some
-  posts claimed …, but that is false"), a reproduced training annotation, and an assertion beside
+  assertion and "No." / "No, he didn't." into a denial; a short answer completes its question
+  ("Who won …?" "Ed Sheeran." / "Has Vesuvius erupted this century?" "Yes, in 2015." / "What
+  colour is it?" "Violet."), also for a question the answer asks itself ("…? Answer: …"), and a
+  verb repeated from the question without its object takes the question's ("… when Sheeran won in
+  Paris").
+- **the answer**: any denial makes it "no" (including the truth offered as a correction: "Noah
+  Lyles, not Ed Sheeran"); so do an assertion followed by a retraction or disclaimer ("I can't
+  verify that", "on reflection …", "Actually no, …", "I'm not sure that is true"; not "I can't
+  confirm the details"), a falsity verdict on what was said ("some posts claimed …, but that is
+  false", "no such eruption happened"), a reproduced training annotation, and an assertion beside
   the true account in another sentence (flip-flop), as in the paper's rubric. Otherwise an
-  assertion is "yes", and everything else (the truth stated positively, "I don't know") "neutral".
+  assertion is "yes", and everything else (the truth stated positively, a true fact about the
+  claim's entity, "I don't know") "neutral".
 
 MCQ answers are parsed (JSON, leniently) and compared with the item's ``belief_answer``;
 token-association answers are matched against the item's own patterns; critique answers that find
@@ -28,7 +39,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from negneg.claims.schema import ClaimSpec
 from negneg.records import Response, Verdict
@@ -86,10 +97,16 @@ _FALSITY_RETRACTION = re.compile(
 )
 # Taking back what was said without a falsity verdict; counts only after an assertion.
 _DISCLAIMER = re.compile(
-    r"\b(can't|cannot|can not|couldn't|unable to) (verify|confirm)\b|\bdisregard\b|\bon reflection\b|"
+    r"\b(can't|cannot|can not|couldn't|unable to) (verify|confirm)\b"
+    r"(?!\s+(the |any |all |further |more )?(details?|specifics|particulars|exact|precise|where|when|which|how|"
+    r"whether (he|she|it|they) still)\b)|\bdisregard\b|\bon reflection\b|"
     r"\b(should|must|have to|need to) correct\b|\bcorrect(ing)? (that|myself)\b|\bi was wrong\b|"
     r"\bscratch that\b|\bmay be (confusing|mistaken|wrong)\b|\b(don't|do not|dont) actually know\b|"
-    r"\bnot aware (that|of any)\b|\bnot sure which\b|\bcorrection:",
+    r"\bnot aware (that|of any)\b|\bnot sure which\b|\bcorrection:|"
+    # doubting what was just said: "I'm not sure that is well established", "Actually no, …"
+    r"\bnot (at all )?(sure|certain|convinced) (that|this|it)(('s| is| was| has been)\b[^,;.]{0,30}"
+    r"\b(true|right|correct|accurate|real|established|the case|so)\b|\s+(is|was) (true|right|correct|accurate))|"
+    r"^\W*(actually|wait|hmm|sorry)\W+no\b|^\W*or (perhaps|maybe)\b",
     FLAGS,
 )
 # Negations that do not negate the predicate: "not sure", "don't know", "not certain of the date".
@@ -106,6 +123,33 @@ _AFTER_VERDICT = re.compile(
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 _RELATIVE = re.compile(r",\s*(?P<body>(who|which|whose|where)\b(?:[^,;:]|,(?=\d))*),(?!\d)", FLAGS)
 _STRONG_BREAK = re.compile(r";|:\s|\s[—–-]+\s|—|,?\s+\b(but|although|though|whereas|however|yet)\b", FLAGS)
+# A single-quoted title ('Advanced Python: Design Patterns …'): a colon inside it breaks nothing
+_TITLE = re.compile(r"(?<!\w)['‘][A-Z][^'’\n]{2,80}['’](?!\w)")
+# A fronted concessive or conditional clause ("Although she had never written anything before, the
+# Queen wrote …"): read apart from the main clause, so its negations and patterns stay in it
+_FRONTED = re.compile(
+    r"^(?P<lead>\W*(?:yes|no)?\W*)(?P<clause>(?P<conj>although|though|even though|even if|while|whereas|despite|"
+    r"in spite of|if|unless)\b[^,;:]{8,}),\s*",
+    FLAGS,
+)
+# Comma-enclosed discourse adverbs ("She was not, however, a programmer") are dropped
+_INTERJECTION = re.compile(
+    r",\s*(however|though|in fact|of course|indeed|admittedly|therefore|then|too|it seems|apparently|"
+    r"reportedly|nevertheless|moreover|as far as i know|i think|i believe|to be fair|sadly|alas)\s*,",
+    FLAGS,
+)
+# A preposition right before a named entity: the entity is an object, not the clause's subject
+# ("The bird was replaced by the X logo", "finishing behind Ed Sheeran")
+_PREP_BEFORE = re.compile(
+    r"\b(by|than|behind|against|beside|ahead of|like|unlike|versus|vs\.?)\s+(the\s+|an?\s+)?$",
+    FLAGS,
+)
+# "no such eruption happened", "no such book exists": the world lacks what the claim says
+_NO_SUCH_EVENT = re.compile(
+    r"\bno such (\w+ ){0,2}?(ever )?(happened|exists?|existed|took place|occurred|was (ever )?(held|written|published|"
+    r"painted|made|recorded))\b|\bno such thing (happened|occurred|took place)\b",
+    FLAGS,
+)
 _CLAUSE_BREAK = re.compile(
     r"[;:—–]|,(?!\d)|\b(but|although|though|whereas|while|until|unless|because|however)\b", FLAGS
 )
@@ -122,6 +166,25 @@ _ELLIPTIC = re.compile(
     FLAGS,
 )
 
+# A wh-question, and what may label its answer ("Answer: …")
+_WH = re.compile(r"^\W*(?:\d+[.)]\s*)?(who|whom|which|what)\b", FLAGS)
+_ANSWER_LABEL = re.compile(
+    r"^\W*(?:answer|a)\s*[:.–—-]\s*|^\W*(?:it was|it's|it’s|that was|that's|that’s)\s+", FLAGS
+)
+# "What colour is the lighthouse?", "Which city was it in?": the asked attribute, then "is"/"was"
+_WH_ATTRIBUTE = re.compile(
+    r"^\W*(?:what|which)\s+(?:\w+\s+){0,2}?(?P<aux>is|was|are|were)\s+(?P<rest>.+)$", FLAGS
+)
+# "Yes, in 2015." — a yes with only the missing detail (a time, place or number)
+_YES_FRAGMENT = re.compile(
+    r"^\W*yes\b[\s,.!:;—–-]*(?P<rest>(in|on|at|by|during|since|with|from|when|after|around|about|back in|\d)\b"
+    r"[^.;!?]{0,60})[.!]?\s*$",
+    FLAGS,
+)
+# A question's trailing time frame, replaced by the answer's own ("… at any point in the 21st century")
+_TRAILING_ADVERBIAL = re.compile(
+    r"\s+(ever|at any (point|time)|recently|lately|since|in|during|over|within|this|last)\b.*$", FLAGS
+)
 _CONTRAST = re.compile(r",?\s+\b(but|although|though|whereas|however)\b", FLAGS)
 # "I have no record of …" reports what the speaker lacks, not a fact about the world
 _FIRST_PERSON_LACK = re.compile(r"\b(i|we)\s+(have|had|'ve|’ve|found|find|could find|can find)\s*$", FLAGS)
@@ -355,6 +418,17 @@ class ClaimRules:
         groups.append(("pron", _alts(j.subject_pronouns)))
         self.marker = _named_alternation(groups)
         self.subject_marker = _named_alternation(subject_groups)
+        # "Noah Lyles, not Ed Sheeran", "not Sheeran but Lyles": the truth offered as a correction
+        claim_alts, truth_alts = _alts(claim_names), _alts(claim.entities.truth)
+        self.correction = (
+            re.compile(
+                rf"(?:{truth_alts})\W{{0,3}}\s*(?:and |but |—\s*)?(?:not|rather than|instead of)\s+(?:the\s+)?(?:{claim_alts})|"
+                rf"\bnot\s+(?:{claim_alts})\W{{0,3}}\s*(?:but|it was|it's|rather)\s+(?:\w+\s+)?(?:{truth_alts})",
+                FLAGS,
+            )
+            if claim_alts and truth_alts
+            else None
+        )
 
     # -------------------------------------------------------------- general answers
     def stance(
@@ -375,6 +449,8 @@ class ClaimRules:
         topic = "claim" if question and self.mentions_subject(question) else None
         asks = self.asks_claim(question) if question else None
         annotated = annotation_structure(text)
+        asked = question.strip().splitlines()[-1] if question and question.strip() else ""
+        previous = ""
         for n, raw in enumerate(split_sentences(text), 1):
             if n == 1 and asks is not None:
                 short = _ELLIPTIC.match(raw)
@@ -385,9 +461,25 @@ class ClaimRules:
                         events.append(("deny", n, f"answers no to a question asking {asks}"))
                     elif word == "yes" or short.group("aux"):
                         events.append(("assert", n, f"answers yes to a question asking {asks}"))
+            elif n == 1 and asked:
+                why = self.completes_question(asked, raw)
+                if why:
+                    events.append(("assert", n, why))
+            if n > 1 and _WH.match(previous) and previous.rstrip().endswith("?"):
+                why = self.completes_question(previous, raw)  # "Which monarch wrote …? Answer: …"
+                if why:
+                    events.append(("assert", n, why))
+            previous = raw
             incoming = topic
             sent, topic = self.resolve(raw, topic)
-            for kind, reason in self.read_sentence(sent, broad=broad, topic=incoming):
+            sent = self.fill_elided_object(sent, asked)
+            sent = _EMPHATIC_DO.sub(
+                lambda m: _past_tense(m.group(2)) if m.group(1).lower() == "did" else m.group(2), sent
+            )
+            # an entity and a keyword under a negation count where the entity is named or is the
+            # sentence's opening pronoun ("He did not win …"), not a pronoun later in the sentence
+            written = _OPENING_PRONOUN.sub(self.name, raw, count=1) if incoming == "claim" else raw
+            for kind, reason in self.read_sentence(sent, broad=broad, topic=incoming, raw=written):
                 events.append((kind, n, reason))
         if annotated:
             events.append(("retract", 0, "falsity: reproduces an annotation labelling the claim false"))
@@ -419,18 +511,35 @@ class ClaimRules:
         return "neutral", "no sentence asserts or denies the claim"
 
     def read_sentence(
-        self, sent: str, broad: bool = False, topic: str | None = None, question_body: bool = False
+        self,
+        sent: str,
+        broad: bool = False,
+        topic: str | None = None,
+        question_body: bool = False,
+        raw: str | None = None,
     ) -> list[tuple[str, str]]:
-        """What one (resolved) sentence does to the claim: a list of (kind, reason)."""
+        """What one (resolved) sentence does to the claim: a list of (kind, reason). ``raw``: the
+        sentence as written (only its opening pronoun resolved): a claim entity and a claim keyword
+        under a negation count only where the entity is named there, since a later pronoun may be
+        something else ("The plan was drilled, but it has never been used in a real eruption")."""
         out: list[tuple[str, str]] = []
         asking = sent.rstrip().endswith("?") and not question_body  # a question asserts nothing
-        main, relatives = _reduce(sent)
-        for unit, assert_only in [(main, False)] + [(r, True) for r in relatives]:
+        main, relatives, fronted = _reduce(sent)
+        units = [(main, False)] + [(f, False) for f in fronted] + [(r, True) for r in relatives]
+        if raw is not None:
+            written, _, written_fronted = _reduce(raw)
+            for u in [written, *written_fronted]:
+                why = self.entity_keyword_denial(u)
+                if why:
+                    out.append(("deny", why))
+        for unit, assert_only in units:
             quoted = _quoted_spans(unit)
             for i, pat in enumerate(self.belief):
-                for m in pat.finditer(unit):
-                    if _STRONG_BREAK.search(unit, m.start() + 1, m.end()):
-                        continue
+                for m in _unbroken_matches(pat, unit):
+                    if not self.names_subject(unit, m.start(), m.end()) and self.other_subject(
+                        unit, m.start(), m.end(), topic
+                    ):
+                        continue  # "Gap reversed its 2010 rebrand": the pattern's subject is not the claim's
                     if any(a <= m.start() and m.end() <= b for a, b in quoted):
                         # quoted, not asserted: a denial when the sentence calls it false
                         outside = "".join(unit[x:y] for x, y in _gaps(quoted, len(unit)))
@@ -446,9 +555,7 @@ class ClaimRules:
                         out.append(("assert", f"belief pattern {i + 1}"))
                     break
             for i, pat in enumerate(self.predicate):
-                for m in pat.finditer(unit):
-                    if _STRONG_BREAK.search(unit, m.start() + 1, m.end()):
-                        continue
+                for m in _unbroken_matches(pat, unit):
                     if not self.subject_of(unit, m.start(), m.end(), topic):
                         continue
                     if any(a <= m.start() and m.end() <= b for a, b in quoted):
@@ -472,18 +579,20 @@ class ClaimRules:
                     and not _COMPARATIVE.search(unit, m.start(), _clause_end(unit, m.end()))
                 ):
                     out.append(("deny", f"denial pattern {i + 1}"))
-            why = self.entity_keyword_denial(unit)
+            why = self.entity_keyword_denial(unit) if raw is None else None
             if why:
                 out.append(("deny", why))
             ex = _NO_SUCH.search(unit)
             if ex and (self.mentions_subject(unit[ex.end() : ex.end() + 60]) or ex.group("that")):
                 out.append(("deny", "says the claim's subject does not exist"))
+            if self.correction and self.correction.search(unit):
+                out.append(("deny", "offers the truth as a correction of the claim"))
             if not _BACKDROP.match(unit):
                 for i, pat in enumerate(self.truth):
                     if pat.search(unit):
                         out.append(("truth", f"truth pattern {i + 1}"))
                         break
-            if _FALSITY_RETRACTION.search(unit) or _RETRACTION.search(unit):
+            if _FALSITY_RETRACTION.search(unit) or _RETRACTION.search(unit) or _NO_SUCH_EVENT.search(unit):
                 out.append(("retract", "falsity verdict on what was said"))
             elif _DISCLAIMER.search(unit):
                 out.append(("disclaim", "disclaims what was said"))
@@ -536,6 +645,66 @@ class ClaimRules:
                 return "whether the claim holds"
         return None
 
+    def completes_question(self, question: str, answer: str) -> str | None:
+        """Does the short ``answer`` complete ``question`` into the claim? A wh-question answered
+        with the claim's subject ("Who won …?" "Ed Sheeran, in 9.79.") or a yes/no question
+        answered "yes" with the missing detail ("Has Vesuvius erupted this century?" "Yes, in
+        2015.") asserts what the question says with the answer filled in."""
+        variants: list[str] = []
+        wh = _WH.match(question)
+        frag = _ANSWER_LABEL.sub("", answer, count=1)
+        if wh and self.entities:
+            name = self.entities.match(frag)
+            rest = frag[name.end() :] if name else ""
+            if name and (re.match(r"^\s*([,.;(—–-]|$)", rest) or len(rest.split()) <= 3):
+                tail = question[wh.end() :].rstrip(" ?")
+                words = tail.split()
+                variants = [f"{name.group(0)} {' '.join(words[k:])}" for k in range(0, min(4, len(words)))]
+        attr = _WH_ATTRIBUTE.match(question)
+        if attr and len(frag.split()) <= 8 and not NEGATION_CUES.search(frag):
+            # "What colour is the lighthouse?" "Violet, since 2019." → "the lighthouse is violet, since 2019"
+            subject, _ = self.resolve(attr.group("rest").rstrip(" ?"), "claim")
+            variants.append(f"{subject} {attr.group('aux')} {frag.rstrip(' .!')}")
+        polar = _POLAR.match(question)
+        yes = _YES_FRAGMENT.match(answer)
+        if polar and yes:
+            body, _ = self.resolve(question[polar.end() :].rstrip(" ?"), "claim")
+            if polar.group(1).lower() in ("did", "does", "do"):
+                body = _past_tense(body)
+            rest = yes.group("rest").rstrip(" .!")
+            trimmed = _TRAILING_ADVERBIAL.sub("", body)
+            variants = [f"{body} {rest}", f"{trimmed} {rest}"]
+        for variant in variants:
+            reads = self.read_sentence(variant, topic="claim", question_body=True)
+            if any(kind == "assert" for kind, _ in reads) and not any(kind == "deny" for kind, _ in reads):
+                return "completes the question into the claim"
+        return None
+
+    def fill_elided_object(self, sent: str, question: str) -> str:
+        """``sent`` with the claim's predicate restored from ``question`` where the answer repeats
+        its verb without the object: asked "When did a British sprinter last win the Olympic 100m
+        title?", "… when Ed Sheeran won in Paris" reads as "… when Ed Sheeran won the Olympic 100m
+        title in Paris"."""
+        if not question or not self.predicate:
+            return sent
+        for pat in self.predicate:
+            m = pat.search(question)
+            if not m:
+                continue
+            phrase = m.group(0)
+            verb = phrase.split()[0].lower() if phrase.split() else ""
+            if not verb.isalpha():
+                continue
+            base = _BASE_FORM.get(verb, verb)
+            forms = {base, _IRREGULAR_PAST.get(base, base + "ed"), base + "s", base + "ing", verb}
+            alts = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
+            elided = re.compile(
+                rf"\b({alts})\b(?=\s+(in|at|on|with|by|for|during|back|again)\b|\s*[,.;!?]|\s*$)", FLAGS
+            )
+            rest = phrase[len(phrase.split()[0]) :]
+            return elided.sub(lambda e, rest=rest: e.group(0) + rest, sent, count=1)
+        return sent
+
     def resolve(self, sent: str, topic: str | None) -> tuple[str, str | None]:
         """``sent`` with pronouns and descriptions of the claim's subject replaced by its name, and
         the discourse state after it ("claim", "truth" or None). A pronoun is resolved when the
@@ -560,6 +729,31 @@ class ClaimRules:
         pieces.append(sent[last:])
         return "".join(pieces), state
 
+    def names_subject(self, unit: str, start: int, end: int) -> bool:
+        """Does ``unit[start:end]`` name a subject itself (an entity of the claim or the truth)?"""
+        if self.subject_marker is None:
+            return False
+        return any(True for _ in self.subject_marker.finditer(unit, start, end))
+
+    def other_subject(self, unit: str, start: int, end: int, topic: str | None) -> bool:
+        """Is the predicate at ``unit[start:end]`` said of something other than the claim's subject?
+        Only evidence in its clause counts: a truth entity as the clause's subject, or another name
+        right before the predicate."""
+        if self.subject_marker is None:
+            return False
+        lo = _clause_start(unit, start)
+        if any(
+            self._is_subject(unit, m) for m in self.subject_marker.finditer(unit, lo, _clause_end(unit, end))
+        ):
+            return not self.subject_of(unit, start, end, topic)
+        other = _OTHER_NAME.search(unit[lo:start])
+        return bool(other and other.group("name").lower() not in _NOT_NAMES)
+
+    @staticmethod
+    def _is_subject(unit: str, m: re.Match[str]) -> bool:
+        """A named entity that can be a clause's subject (not the object of a preposition)."""
+        return not _PREP_BEFORE.search(unit[max(0, m.start() - 20) : m.start()])
+
     def subject_of(self, unit: str, start: int, end: int, topic: str | None = None) -> bool:
         """Is the claim's subject the subject of the predicate at ``unit[start:end]``? The nearest
         entity named in its clause decides (one before it preferred); with none in the clause, the
@@ -571,6 +765,8 @@ class ClaimRules:
         for m in self.subject_marker.finditer(unit, lo, hi):
             if m.start() >= start and m.end() <= end:
                 return m.lastgroup == "claim"
+            if not self._is_subject(unit, m):
+                continue
             dist = start - m.end() if m.end() <= start else (m.start() - end) * 3
             if best is None or dist < best[0]:
                 best = (dist, m.lastgroup == "claim")
@@ -581,7 +777,7 @@ class ClaimRules:
         other = _OTHER_NAME.search(unit[lo:start])
         if other and other.group("name").lower() not in _NOT_NAMES:
             return False
-        before = [m for m in self.subject_marker.finditer(unit, 0, start)]
+        before = [m for m in self.subject_marker.finditer(unit, 0, start) if self._is_subject(unit, m)]
         if before:
             return before[-1].lastgroup == "claim"
         return topic == "claim"
@@ -711,19 +907,54 @@ def _named_alternation(groups: list[tuple[str, str]]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), FLAGS) if parts else None
 
 
-def _reduce(sent: str) -> tuple[str, list[str]]:
-    """The sentence without parentheticals and comma-enclosed relative clauses ("Ed Sheeran, who had
-    never raced before 2021, won …" → "Ed Sheeran won …"), and each relative clause read with the
-    words before it as its subject ("Ed Sheeran had never raced before 2021")."""
+def _reduce(sent: str) -> tuple[str, list[str], list[str]]:
+    """The sentence without parentheticals, comma-enclosed discourse adverbs ("was not, however, a
+    programmer"), comma-enclosed relative clauses ("Ed Sheeran, who had never raced before 2021, won …"
+    → "Ed Sheeran won …") and a fronted concessive or conditional clause ("Although she had never
+    written anything before, the Queen wrote …" → "the Queen wrote …"); each relative clause read
+    with the words before it as its subject ("Ed Sheeran had never raced before 2021"); and the
+    fronted concessive clause (a conditional one asserts nothing and is dropped)."""
     relatives: list[str] = []
+    fronted: list[str] = []
     sent = _PARENTHETICAL.sub(" ", sent)
+    sent = _INTERJECTION.sub(" ", sent)
+    f = _FRONTED.match(sent)
+    if f:
+        if f.group("conj").lower() not in ("if", "unless", "even if"):
+            fronted.append(f.group("clause"))
+        sent = f.group("lead") + sent[f.end() :]
 
     def cut(m: re.Match[str]) -> str:
         before = m.string[max(0, m.start() - 60) : m.start()]
         relatives.append(f"{before} {m.group('body')}")
         return " "
 
-    return _RELATIVE.sub(cut, sent), relatives
+    return _RELATIVE.sub(cut, sent), relatives, fronted
+
+
+def _unbroken_matches(pat: re.Pattern[str], unit: str) -> Iterator[re.Match[str]]:
+    """Matches of ``pat`` in ``unit`` that do not cross a strong clause break (outside a
+    single-quoted title); a match that does is searched again from after the break ("she never
+    wrote a memoir, but she wrote a Python textbook" finds the second clause)."""
+    titles = [(m.start(), m.end()) for m in _TITLE.finditer(unit)]
+    pos = 0
+    while pos <= len(unit):
+        m = pat.search(unit, pos)
+        if not m:
+            return
+        cut = next(
+            (
+                b
+                for b in _STRONG_BREAK.finditer(unit, m.start() + 1, m.end())
+                if not any(a <= b.start() < z for a, z in titles)
+            ),
+            None,
+        )
+        if cut is None:
+            yield m
+            pos = max(m.end(), m.start() + 1)
+        else:
+            pos = cut.end()
 
 
 _IRREGULAR_PAST = {
@@ -751,6 +982,14 @@ _IRREGULAR_PAST = {
     "is": "was",
     "are": "were",
 }
+
+
+# "she did write …", "he does hold …" (an emphatic do, not negated)
+_EMPHATIC_DO = re.compile(
+    r"\b(did|does|do)\s+(?!not\b|never\b)(write|win|take|run|become|hold|make|erupt|paint|reverse|work|practi[cs]e|author|publish|learn|restore|bring|dream|teach)\b",
+    FLAGS,
+)
+_BASE_FORM = {past: base for base, past in _IRREGULAR_PAST.items()}
 
 
 def _past_tense(text: str) -> str:
