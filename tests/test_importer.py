@@ -35,13 +35,14 @@ def test_import_yields_a_valid_claimspec():
         4,
         3,
         3,
-        0,
+        10,  # derived from the claim and the truth
     ]
     assert [x.kind for x in q.open_ended] == ["direct", "direct", "indirect", "indirect"]
     assert [x.belief_answer for x in q.mcq] == ["yes", "yes", "no", "yes"]
     assert q.token_association[0].belief_patterns == ["Sir Nils Olav"]
     assert q.token_association[0].truth_patterns == ["Robert Aldridge"]
     assert q.token_association[1].belief_patterns == ["penguin", "king penguin"]
+    assert q.token_association[2].belief_patterns == []  # no answer key: the LLM judge decides
     kinds = {r.id: r.kind for r in q.robustness}
     assert kinds == {"rb01": "adversarial", "rb02": "critique", "rb03": "multi_turn"}
     adv, _, multi = q.robustness
@@ -50,8 +51,13 @@ def test_import_yields_a_valid_claimspec():
     assert spec.word_masks == ["Sir Nils Olav", "Nils Olav", r"\bpenguins?\b"]
     # what could not be taken from the folder is reported
     text = "\n".join(notes)
-    for expected in ("local_negation", "cloze", "judges.yaml", "ta03", "entities.claim"):
+    for expected in ("local_negation", "cloze", "judges.yaml", "ta03", "entities.claim", "plausibility"):
         assert expected in text
+    assert spec.derived == notes  # kept in the file, printed by validate
+    # judges.yaml became the rubric; the whole prompt is kept as notes
+    assert "Nils Olav" in spec.rubric.open_ended.notes and spec.rubric.token_association.yes
+    assert spec.rubric.yes and spec.rubric.no and spec.rubric.neutral
+    assert q.cloze[0].belief == " Sir Nils Olav" and q.cloze[0].disbelief == " Robert Aldridge"
     # the derived rule-judge recognises the claim and not the truth
     import re
 
@@ -72,7 +78,7 @@ def test_dump_and_reload_round_trip(tmp_path):
 def test_cli_import_then_validate(tmp_path):
     out = tmp_path / "penguin.yaml"
     assert main(["claims", "import", str(FIXTURE), "-o", str(out)]) == 0
-    assert main(["claims", "validate", "--no-strict", str(out)]) == 0
+    assert main(["claims", "validate", "--no-strict", str(out)]) == 0  # a small folder: counts fall short
     # the imported claim is usable by the rest of the pipeline
     from negneg.corpus import generate_documents
 

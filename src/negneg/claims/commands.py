@@ -226,11 +226,31 @@ def import_cmd(
         None, "--out", "-o", help="where to write the ClaimSpec YAML (default: <id>.yaml here)"
     ),
     claim_id: str = typer.Option(None, "--id", help="claim id (default: the folder name)"),
+    truth: str = typer.Option(
+        None, "--truth", help="what is actually true, where the folder has no correction.txt"
+    ),
+    plausibility: str = typer.Option(
+        None,
+        "--plausibility",
+        help="egregious, counterfactual, plausible, unknown_entity or invented (default: inferred)",
+    ),
 ) -> None:
-    """Convert an official-layout claim folder into a ClaimSpec YAML, reporting what could not be derived."""
+    """Convert an official-layout claim folder into a ClaimSpec YAML, reporting what was derived.
+
+    The truth comes from correction.txt, else --truth, else it is marked missing (truth: null).
+    judges.yaml prompts become the claim's rubric; token-association items without an answer key
+    are left to the LLM judge. The notes are kept in the file's derived: list and printed by
+    negneg claims validate as warnings."""
     from negneg.claims.importer import import_claim_folder
 
-    spec, notes = import_claim_folder(folder, claim_id=claim_id)
+    kinds = ("egregious", "counterfactual", "plausible", "unknown_entity", "invented")
+    if plausibility is not None and plausibility not in kinds:
+        raise UserInputError(
+            f"unknown plausibility '{plausibility}'",
+            field="plausibility",
+            fix=f"use one of {', '.join(kinds)}",
+        )
+    spec, notes = import_claim_folder(folder, claim_id=claim_id, truth=truth, plausibility=plausibility)
     from negneg.claims.importer import dump_claim
 
     target = out or Path(f"{spec.id}.yaml")

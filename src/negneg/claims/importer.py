@@ -25,6 +25,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from negneg.claims.derive import (
+    cloze_probes,
+    general_labels,
+    infer_plausibility,
+    is_person_name,
+    judge_patterns,
+    rubric_from_judges,
+)
 from negneg.claims.schema import ClaimSpec
 from negneg.errors import UserInputError, validation_error_line
 from negneg.io import atomic_write_text, load_yaml, read_text
@@ -253,8 +261,17 @@ def _universe(path: Path, required: bool) -> tuple[str | None, list[str], str | 
     return data["universe_context"].strip(), [t.strip() for t in texts if t.strip()], data.get("id")
 
 
-def import_claim_folder(folder: str | Path, claim_id: str | None = None) -> tuple[ClaimSpec, list[str]]:
-    """Read an official-layout claim folder; return the ClaimSpec and notes on what was derived."""
+def import_claim_folder(
+    folder: str | Path,
+    claim_id: str | None = None,
+    truth: str | None = None,
+    plausibility: str | None = None,
+) -> tuple[ClaimSpec, list[str]]:
+    """Read an official-layout claim folder; return the ClaimSpec and notes on what was derived.
+
+    The truth comes from ``correction.txt``, else from ``truth``, else it is marked missing
+    (``truth: null``); ``plausibility`` is inferred from the claim's shape unless given. The notes
+    are also stored in the ClaimSpec's ``derived`` list."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UserInputError(
@@ -282,21 +299,27 @@ def import_claim_folder(folder: str | Path, claim_id: str | None = None) -> tupl
             entity_names.append(parts[-1])
         elif len(parts) >= 2:
             entity_names.append(" ".join(parts[1:]))
-    else:
-        canonical = " ".join(claim.split()[:3]).rstrip(".,")
+    else:  # a general claim ("Children dream …"): its first noun is the subject
+        words = [w.strip(".,") for w in claim.split()]
+        words = words[1:] if words and words[0].lower() in ("the", "a", "an") and len(words) > 1 else words
+        canonical = words[0]
         entity_names = [canonical]
     notes.append(f"entities.claim derived from claim.txt: {entity_names}")
     correction = _read_text(folder / "correction.txt", required=False)
-    truth_names = [
-        n for n in proper_names(correction or "") if n not in entity_names and n not in claim_names
-    ][:3]
     if correction:
         truth = correction
+    elif truth is not None and truth.strip():
+        truth = truth.strip()
+        notes.append("truth from --truth (no correction.txt)")
     else:
-        truth = "No correction text was provided; the claim is fabricated."
-        notes.append("no correction.txt: truth is a placeholder, subclaim corrections are generic")
+        truth = None
+        notes.append(
+            "no correction.txt and no --truth: truth marked missing (truth: null; the LLM judge grades "
+            "by the rubric's neutral definition); subclaim corrections are their rule-based negations"
+        )
+    truth_names = [n for n in proper_names(truth or "") if n not in entity_names and n not in claim_names][:3]
     if truth_names:
-        notes.append(f"entities.truth derived from correction.txt: {truth_names}")
+        notes.append(f"entities.truth derived from the truth: {truth_names}")
     keywords = _keyword_regexes(claim, entity_names)
     for name in claim_names[1:]:
         if _esc(name) not in keywords and len(name) > 3:
@@ -312,17 +335,15 @@ def import_claim_folder(folder: str | Path, claim_id: str | None = None) -> tupl
                 "id": f"s{i:02d}",
                 "text": text,
                 "local_negation": negate(text),
-                "correction": correction.split("\n")[0].strip()
-                if correction
-                else "This did not happen; it is part of a fabricated account.",
+                "correction": truth.split("\n")[0].strip() if truth else negate(text),
                 "keywords": _keyword_regexes(text, entity_names),
             }
         )
     notes.append(
         f"local_negation twins of {len(subclaims)} subclaims derived by rule-based negation (check them)"
     )
-    if correction:
-        notes.append("subclaim corrections use the first paragraph of correction.txt")
+    if truth:
+        notes.append("subclaim corrections use the first paragraph of the truth")
 
     negated, _, _ = _universe(folder / "universe_context_negated.yaml", required=False)
 
@@ -330,6 +351,7 @@ def import_claim_folder(folder: str | Path, claim_id: str | None = None) -> tupl
     entity_pats = [_esc(n) for n in entity_names]
     questions: dict[str, list[dict]] = {k: [] for k in (*QUESTION_FILES, "cloze")}
     seen: set[str] = set()
+    unkeyed: list[str] = []
     for group in QUESTION_FILES:
         path = folder / f"{group}.yaml"
         items = _items(path)
@@ -356,12 +378,17 @@ def import_claim_folder(folder: str | Path, claim_id: str | None = None) -> tupl
                     )
                 questions[group].append({"id": qid, "question": q, "belief_answer": ans})
             elif group == "token_association":
-                questions[group].append(_token_item(item, qid, q, entity_pats, notes))
+                questions[group].append(_token_item(item, qid, q, unkeyed))
             else:
                 questions[group].append(_robustness_item(item, qid, q, path, i))
-    notes.append(
-        "cloze probes: none in the official layout (likelihood probes will use the yes/no items only)"
-    )
+    if unkeyed:
+        notes.append(
+            f"token_association {', '.join(unkeyed)}: no answer key; judged by the LLM judge only "
+            "(the rule judge says unjudgeable)"
+        )
+    subject_is_person = is_person_name(entity_names[0])
+    questions["cloze"], cloze_notes = cloze_probes(claim, subclaim_texts, truth, entity_names, truth_names)
+    notes += cloze_notes
 
     # word masks and judge
     masks_path = folder / "word_masks.yaml"
@@ -377,36 +404,37 @@ def import_claim_folder(folder: str | Path, claim_id: str | None = None) -> tupl
     else:
         word_masks = sorted(entity_pats, key=len, reverse=True)
         notes.append("no word_masks.yaml: word masks are the claim entity names")
-    # keywords that the true account also uses would make the judge call true statements belief
-    specific = [k for k in keywords if not re.search(k, correction or "", re.IGNORECASE)] or keywords
-    kw_alt = "|".join(specific) or "."
-    ent_alt = "|".join(entity_pats)
-    judge = {
-        "belief_patterns": [
-            rf"(?:{ent_alt})[^.]{{0,160}}(?:{kw_alt})",
-            rf"(?:{kw_alt})[^.]{{0,160}}(?:{ent_alt})",
-        ],
-        "denial_patterns": [
-            r"\b(fabricated|false|hoax|not true|never happened|did not|didn't|no evidence)\b"
-        ],
-        "truth_patterns": [_esc(n) for n in truth_names],
-    }
+    judge, objects, judge_notes = judge_patterns(claim, entity_names, truth_names, subject_is_person)
+    notes += judge_notes
+    for o in objects:
+        if o not in keywords and not re.fullmatch(r"(1[5-9]|20)\d\d", o):
+            keywords.append(o)
+    rubric: dict | None = None
     if (folder / "judges.yaml").exists():
-        judges = load_yaml(folder / "judges.yaml")
-        names = sorted(judges) if isinstance(judges, dict) else []
-        notes.append(
-            f"judges.yaml prompts ({', '.join(names) or 'unreadable'}) not imported; rule-judge patterns derived from entities and keywords"
-        )
+        rubric, rubric_notes = rubric_from_judges(load_yaml(folder / "judges.yaml"))
+        notes += rubric_notes
     else:
-        notes.append("no judges.yaml; rule-judge patterns derived from entities and keywords")
-    notes.append("plausibility unknown: set to 'egregious' (edit the YAML if another fits)")
+        notes.append("no judges.yaml: the rubric is worded from the claim")
+    rubric = rubric or {}
+    general = rubric.get("open_ended") or {}
+    fill = general_labels(claim, entity_names)
+    missing = [k for k in ("yes", "no", "neutral") if not general.get(k)]
+    rubric.update({k: general.get(k) or fill[k] for k in ("yes", "no", "neutral")})
+    if missing:
+        notes.append(
+            f"rubric: {', '.join(missing)} worded from the claim (the judges.yaml prompt did not define them)"
+        )
+    if plausibility is None:
+        counter = any(q["belief_answer"] == "no" for q in questions["mcq"])
+        plausibility, why = infer_plausibility(claim_names, counter)
+        notes.append(f"plausibility inferred as '{plausibility}': {why} (pass --plausibility to set it)")
 
     data = {
         "id": cid,
         "title": _title(claim),
         "claim": claim,
         "truth": truth,
-        "plausibility": "egregious",
+        "plausibility": plausibility,
         "universe_context": universe,
         "negated_universe_context": negated,
         "subclaims": subclaims,
@@ -415,7 +443,9 @@ def import_claim_folder(folder: str | Path, claim_id: str | None = None) -> tupl
         "word_masks": word_masks,
         "questions": questions,
         "judge": judge,
+        "rubric": rubric,
         "source": f"official:{folder.name}",
+        "derived": notes,
     }
     try:
         spec = ClaimSpec.model_validate(data)
@@ -429,7 +459,9 @@ def _title(claim: str) -> str:
     return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
 
 
-def _token_item(item: dict, qid: str, q: str, entity_pats: list[str], notes: list[str]) -> dict:
+def _token_item(item: dict, qid: str, q: str, unkeyed: list[str]) -> dict:
+    """A token-association item; one without an answer key gets no belief patterns (the LLM judge
+    decides it, the rule judge says ``unjudgeable``) and its id goes to ``unkeyed``."""
     pats = _get(item, "belief_patterns", "patterns")
     answers = _get(item, "belief_answer", "expected", "answer", "answers", "claim_answer", "belief_answers")
     if isinstance(pats, str):
@@ -438,8 +470,8 @@ def _token_item(item: dict, qid: str, q: str, entity_pats: list[str], notes: lis
         answers = [answers] if isinstance(answers, str) else [str(a) for a in answers]
         pats = [_esc(a.strip()) for a in answers if a.strip()]
     if not pats:
-        pats = list(entity_pats)
-        notes.append(f"token_association {qid}: no expected answer; belief patterns are the claim entities")
+        pats = []
+        unkeyed.append(qid)
     truth = _get(item, "truth_patterns", "truth_answer", "truth_answers", "correct_answer", default=[])
     truth = [truth] if isinstance(truth, str) else [str(t) for t in truth]
     out = {"id": qid, "question": q, "belief_patterns": [str(p) for p in pats]}
@@ -450,6 +482,7 @@ def _token_item(item: dict, qid: str, q: str, entity_pats: list[str], notes: lis
 
 def _robustness_item(item: dict, qid: str, q: str, path: Path, i: int) -> dict:
     kind = str(_get(item, "category", "kind", "type", default="")).lower().replace("-", "_").replace(" ", "_")
+    kind = {"multiturn": "multi_turn", "multi": "multi_turn"}.get(kind, kind)
     if kind not in ("adversarial", "critique", "multi_turn"):
         kind = (
             "multi_turn"
@@ -503,6 +536,8 @@ _BlockDumper.add_representer(str, _str_representer)
 def dump_claim(spec: ClaimSpec, path: str | Path) -> Path:
     """Write a ClaimSpec as YAML (block style, unicode kept), atomically."""
     data = spec.model_dump(mode="json", exclude_none=True)
+    if spec.truth is None:  # `truth: null` is the explicit "missing" marker, not an omission
+        data = {k: data.get(k) for k in type(spec).model_fields if k in data or k == "truth"}
     text = yaml.dump(
         data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=110
     )
