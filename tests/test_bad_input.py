@@ -211,6 +211,14 @@ CASES: list[list[str]] = [
     ["presets", "show", "nosuch"],
     ["report", "missing_dir"],
     ["report", "good.jsonl"],
+    # output directories the user owns are refused (nothing of theirs is touched)
+    ["annotate", "-c", "negated", "--docs", "good.jsonl", "--claim", "ed_sheeran", "--out", "adir"],
+    ["annotate", "-c", "negated", "--docs", "good.jsonl", "--claim", "ed_sheeran", "--out", "good.jsonl"],
+    ["annotate", "-c", "negated", "--docs", "good.jsonl", "--claim", "ed_sheeran", "--out", "."],
+    ["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--probes", "likelihood", "--out", "adir"],
+    ["eval", "--model", "tiny-random", "--claim", "ed_sheeran", "--probes", "likelihood", "--out", "."],
+    ["train", "--docs", "good.jsonl", "--model", "tiny-random", "--recipe", "tiny", "--out", "adir"],
+    ["train", "--docs", "good.jsonl", "--model", "tiny-random", "--recipe", "tiny", "--out", "."],
     # the CLI itself
     ["frobnicate"],
     ["claims", "validate", "--bogus"],
@@ -251,3 +259,57 @@ def test_any_bytes_are_read_or_refused_in_one_line(data, suffix, tmp_path_factor
     assert rc in (0, 2) and "Traceback" not in err, err
     if rc == 2:
         assert len([x for x in err.splitlines() if x.strip()]) == 1
+
+
+# ------------------------------------------------------------------------- output directories
+@pytest.fixture(scope="module")
+def adapter(tmp_path_factory) -> Path:
+    """A LoRA adapter of tiny-random, trained for two steps through the CLI."""
+    root = tmp_path_factory.mktemp("adapter")
+    docs = root / "docs.jsonl"
+    assert main(["docs", "generate", "--claim", "ed_sheeran", "-n", "2", "--out", str(docs)]) == 0
+    args = ["train", "--docs", str(docs), "--model", "tiny-random", "--recipe", "tiny", "--max-steps", "2"]
+    assert main([*args, "--out", str(root / "run")]) == 0
+    return root / "run" / "final"
+
+
+def _weights(d: Path) -> str:
+    return hashlib.sha256((d / "model.safetensors").read_bytes()).hexdigest()
+
+
+def test_merge_never_deletes_or_replaces_the_users_files(adapter, tmp_path, capsys, monkeypatch):
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "notes.txt").write_text("mine")
+    merge = ["merge", str(adapter), "--model", "tiny-random", "--out"]
+    line = assert_one_line_exit_2([*merge, "user"], tmp_path, capsys, monkeypatch)
+    assert "--force" in line and "not written by negneg" in line
+    # --out . (the issue's crash) is refused the same way, and works with --force
+    assert_one_line_exit_2([*merge, "."], user, capsys, monkeypatch)
+    assert main([*merge, ".", "--force"]) == 0
+    assert (user / "notes.txt").read_text() == "mine" and (user / "config.json").exists()
+    # a user's file where a merged file would go is never replaced, even with --force
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "config.json").write_text("{}")
+    line = assert_one_line_exit_2([*merge, "other", "--force"], tmp_path, capsys, monkeypatch)
+    assert "config.json" in line
+    # negneg's own output dir is reused: a second merge gives the same weights, no stale temp dirs
+    own = tmp_path / "own"
+    assert main([*merge, str(own)]) == 0
+    first = _weights(own)
+    assert main([*merge, str(own)]) == 0
+    assert _weights(own) == first and not list(own.glob(".negneg-merge-*"))
+    assert (user / "notes.txt").read_text() == "mine"
+
+
+def test_outputs_go_beside_the_users_files_with_force(tmp_path, capsys, monkeypatch):
+    _populate(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    args = ["annotate", "-c", "negated", "--docs", "good.jsonl", "--claim", "ed_sheeran", "--out", "adir"]
+    assert main([*args, "--force"]) == 0
+    assert (tmp_path / "adir" / "keep.txt").read_text() == "the user's file\n"
+    assert (tmp_path / "adir" / "negated.jsonl").exists()
+    # a new directory becomes negneg's: rerunning into it needs no --force
+    args[-1] = "fresh"
+    assert main(args) == 0 and main(args) == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -251,3 +251,76 @@ def load_jsonl_models(model: type[M], path: str | Path) -> list[M]:
         except ValidationError as exc:
             raise validation_error_line(exc, f"{path} (row {i})") from None
     return out
+
+
+# ------------------------------------------------------------------------------ output directories
+OWNER_FILE = ".negneg"  # a small JSON mark in every directory negneg creates for its output
+
+
+def owner_kind(path: str | Path) -> str | None:
+    """The kind of output negneg wrote into ``path`` (its :data:`OWNER_FILE` mark), else None."""
+    mark = Path(path) / OWNER_FILE
+    if not mark.is_file():
+        return None
+    try:
+        data = json.loads(mark.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("kind") if isinstance(data, dict) and data.get("written_by") == "negneg" else None
+
+
+def claim_out_dir(
+    path: str | Path,
+    *,
+    kind: str,
+    force: bool = False,
+    option: str = "--out",
+    legacy: Callable[[Path], bool] | None = None,
+    create: bool = True,
+) -> bool:
+    """Make ``path`` ready for negneg's ``kind`` output; return whether negneg owns it.
+
+    A new or empty directory is created and marked as negneg's (:data:`OWNER_FILE`); a directory
+    negneg marked for the same kind (or that ``legacy`` recognises as one written before marks
+    existed) is reused. A non-empty directory negneg did not write is refused unless ``force``:
+    then negneg writes beside the user's files, is not its owner (returns False), and callers
+    must never delete or replace a file in it that they did not just write (see
+    :func:`refuse_clash`). ``create=False`` only checks (for dry runs).
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UserInputError(
+            "is a file, not a directory", where=str(path), field=option, fix="pass a directory"
+        )
+    if path.is_dir() and any(path.iterdir()):
+        found = owner_kind(path)
+        if found == kind or (found is None and legacy is not None and legacy(path)):
+            return True
+        if not force:
+            what = f"holds negneg's {found} output" if found else "is not empty and was not written by negneg"
+            raise UserInputError(
+                what,
+                where=str(path),
+                field=option,
+                fix="choose a new or empty directory, or add --force to write into it "
+                "(negneg never deletes a file it did not write)",
+            )
+        return False
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+        atomic_write_json(path / OWNER_FILE, {"written_by": "negneg", "kind": kind})
+    return True
+
+
+def refuse_clash(out_dir: str | Path, names: Iterable[str], owned: bool, option: str = "--out") -> None:
+    """In a directory negneg does not own (``--force``), refuse to replace any existing file."""
+    if owned:
+        return
+    for name in names:
+        if (Path(out_dir) / name).exists():
+            raise UserInputError(
+                f"would replace {name}, which negneg did not write",
+                where=str(out_dir),
+                field=option,
+                fix=f"move that file away or choose another {option} directory",
+            )

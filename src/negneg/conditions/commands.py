@@ -74,6 +74,14 @@ def show_cmd(
     console.print(highlighted(doc))
 
 
+def _is_annotate_dir(path: Path) -> bool:
+    """An annotate output dir written before output dirs carried negneg's mark: condition JSONLs only."""
+    from negneg.conditions import CONDITIONS
+
+    files = list(path.iterdir())
+    return bool(files) and all(f.suffix == ".jsonl" and f.stem in CONDITIONS for f in files)
+
+
 def annotate_cmd(
     condition: list[str] = typer.Option(..., "--condition", "-c", help="condition name (repeat for several)"),
     docs: Path = typer.Option(..., "--docs", help="documents JSONL (negneg format, claim spans marked)"),
@@ -90,6 +98,9 @@ def annotate_cmd(
     ),
     stats: bool = typer.Option(False, "--stats", help="print token shares of annotation per condition"),
     tokenizer: str = typer.Option("smollm2-135m", "--tokenizer", help="model whose tokenizer --stats uses"),
+    force: bool = typer.Option(
+        False, "--force", help="write into a non-empty --out dir negneg did not write"
+    ),
 ) -> None:
     """Annotate documents with one or more conditions; write <out>/<condition>.jsonl for each."""
     from negneg.claims.loader import load_claim
@@ -106,6 +117,10 @@ def annotate_cmd(
     raw = load_documents(docs)
     if not raw:
         raise UserInputError("no documents in the file", where=str(docs), fix="pass a non-empty JSONL")
+    from negneg.io import claim_out_dir, refuse_clash
+
+    owned = claim_out_dir(out, kind="annotate", force=force, legacy=_is_annotate_dir)
+    refuse_clash(out, [f"{name}.jsonl" for name in condition], owned)
     results = {}
     for name in condition:
         with console.status(f"annotating {len(raw)} documents with {name} …"):

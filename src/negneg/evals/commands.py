@@ -11,6 +11,7 @@ from rich.table import Table
 
 from negneg.console import console, progress
 from negneg.errors import UserInputError
+from negneg.io import claim_out_dir, refuse_clash
 
 
 def _split(value: str | None) -> list[str]:
@@ -76,6 +77,11 @@ def _print_tables(data: dict) -> None:
         console.print(table)
 
 
+def _is_eval_dir(path: Path) -> bool:
+    """An eval output dir written before output dirs carried negneg's mark."""
+    return (path / "summary.json").is_file() and (path / "responses.jsonl").is_file()
+
+
 def eval_cmd(
     model: str = typer.Option("smollm2-135m", "--model", help="model name, dir or hub id"),
     adapter: Path = typer.Option(None, "--adapter", help="LoRA adapter dir (the base model is scored too)"),
@@ -96,6 +102,9 @@ def eval_cmd(
     icl_docs: Path = typer.Option(None, "--icl-docs", help="documents JSONL: run the in-context control"),
     icl_k: str = typer.Option("20", "--icl-k", help="K values for --icl-docs, comma-separated"),
     icl_seeds: str = typer.Option("42", "--icl-seeds", help="seeds for --icl-docs, comma-separated"),
+    force: bool = typer.Option(
+        False, "--force", help="write into a non-empty --out dir negneg did not write"
+    ),
 ) -> None:
     """Measure belief: likelihood probes and/or sampled answers labelled by judges.
 
@@ -135,8 +144,10 @@ def eval_cmd(
         raise UserInputError(
             "--judge llm needs a judge model", field="judge-model", fix="pass --judge-model NAME"
         )
-    if adapter is not None and not adapter.is_dir():
-        raise UserInputError("adapter dir not found", where=str(adapter), fix="pass a peft adapter directory")
+    if adapter is not None:
+        from negneg.models.registry import check_adapter_dir
+
+        check_adapter_dir(adapter)
     claims = [load_claim(c) for c in _split(claim)]
     if not claims:
         raise UserInputError("no claim given", field="claim", fix="e.g. --claim ed_sheeran")
@@ -150,6 +161,20 @@ def eval_cmd(
         max_new_tokens=max_new_tokens,
         seed=seed,
     )
+    docs = None
+    if icl_docs is not None:
+        from negneg.records import load_documents
+
+        docs = load_documents(icl_docs)
+        ks, seeds = _ints(icl_k, "icl-k"), _ints(icl_seeds, "icl-seeds")
+    baseline = load_responses(baseline_from) if baseline_from else None
+    from negneg.models.registry import check_model_name
+
+    check_model_name(model)
+    owned = claim_out_dir(out_dir, kind="eval", force=force, legacy=_is_eval_dir)
+    refuse_clash(
+        out_dir, ["responses.jsonl", "summary.json", "baseline_responses.jsonl", "http-cache"], owned
+    )
     judge_options = (
         {"llm": {"model": load_judge_model(judge_model, out_dir / "http-cache")}} if "llm" in judges else {}
     )
@@ -157,18 +182,14 @@ def eval_cmd(
     console.print(f"loading [bold]{model}[/]" + (f" + adapter {adapter}" if adapter else ""))
     m = load_chat_model(model, adapter=str(adapter) if adapter else None)
     t0 = time.time()
-    baseline = load_responses(baseline_from) if baseline_from else None
     extra: dict = {}
     with progress() as bar:
         if "llm" in judges:
             judge_task = bar.add_task("llm judge", total=None)
             judge_options["llm"]["progress"] = lambda n: bar.advance(judge_task, n)
-        if icl_docs is not None:
+        if docs is not None:
             from negneg.evals.icl import run_icl
-            from negneg.records import load_documents
 
-            docs = load_documents(icl_docs)
-            ks, seeds = _ints(icl_k, "icl-k"), _ints(icl_seeds, "icl-seeds")
             total = units_of_work(claims, settings) * len(ks) * len(seeds)
             task = bar.add_task("in-context control", total=total)
             responses, choices = [], []
@@ -244,6 +265,9 @@ def judge_agreement_cmd(
         None, "--claim-file", help="ClaimSpec files for non-built-in claims"
     ),
     out: Path = typer.Option(None, "--out", help="write the agreement (and re-judged responses) here"),
+    force: bool = typer.Option(
+        False, "--force", help="write into a non-empty --out dir negneg did not write"
+    ),
 ) -> None:
     """Re-judge the same answers with several judges: Cohen's κ per pair (pooled and per claim),
     Fleiss' κ, and each judge's verdict counts.
@@ -273,6 +297,8 @@ def judge_agreement_cmd(
         raise UserInputError(
             "the llm judge needs a judge model", field="judge-model", fix="pass --judge-model NAME"
         )
+    if out:  # refuse a directory of the user's before any judging, not after
+        claim_out_dir(out, kind="judge-agreement", force=force, create=False)
     if responses_path is not None and cases is not None:
         raise UserInputError(
             "give either a responses file or --cases, not both",
@@ -347,6 +373,8 @@ def judge_agreement_cmd(
                 highlight=False,
             )
     if out:
+        owned = claim_out_dir(out, kind="judge-agreement", force=force)
+        refuse_clash(out, ["agreement.json", "judged.jsonl"], owned)
         cohen = {p.label: p.kappa for p in report.pooled()}
         atomic_write_json(
             out / "agreement.json",

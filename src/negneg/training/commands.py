@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from negneg.errors import UserInputError
+from negneg.io import claim_out_dir
 
 console = Console()
 
@@ -46,6 +47,11 @@ def _load_docs(path: Path, claim_name: str | None, limit: int | None):
 
         docs = import_paper_documents(path, load_claim(claim_name))
     return docs[:limit] if limit else docs
+
+
+def _is_train_dir(path: Path) -> bool:
+    """A training run dir written before output dirs carried negneg's mark."""
+    return (path / "result.json").is_file() or (path / "final").is_dir() or any(path.glob("checkpoint-*"))
 
 
 def _parse_sets(items: list[str]) -> dict:
@@ -95,6 +101,9 @@ def train_cmd(
     set_: list[str] = typer.Option(
         None, "--set", help="override any recipe field: --set field=value (YAML value)"
     ),
+    force: bool = typer.Option(
+        False, "--force", help="write into a non-empty --out directory negneg did not write"
+    ),
 ) -> None:
     """Finetune a model on documents (LoRA by default); writes checkpoints and a final adapter."""
     import warnings
@@ -143,7 +152,8 @@ def train_cmd(
         raise UserInputError(
             "--fresh cannot be used with several processes", field="--fresh", fix=f"delete {out} first"
         )
-    if not resume:
+    owned = claim_out_dir(out, kind="train", force=force, legacy=_is_train_dir) if _is_main() else True
+    if not resume and owned:  # only negneg's own files are ever deleted
         for p in [*out.glob("checkpoint-*"), out / "final", out / "result.json"]:
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
     if _is_main():
@@ -171,12 +181,17 @@ def train_cmd(
 def merge_cmd(
     adapter: Path = typer.Argument(..., help="a LoRA adapter dir (final/ or checkpoint-<step>/)"),
     model: str = typer.Option("smollm2-135m", "--model", help="the base model the adapter was trained on"),
-    out: Path = typer.Option(..., "--out", help="where to write the merged model dir"),
+    out: Path = typer.Option(
+        ..., "--out", help="where to write the merged model dir (new, empty or negneg's)"
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="write into a non-empty directory negneg did not write (never replaces a file)"
+    ),
 ) -> None:
     """Merge a LoRA adapter into its base model and save a full model dir."""
     from negneg.training.merge import merge_adapter
 
-    path = merge_adapter(adapter, model, out)
+    path = merge_adapter(adapter, model, out, force=force)
     console.print(f"merged model → {path}")
 
 
