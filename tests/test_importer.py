@@ -139,3 +139,104 @@ def test_rule_based_negation_and_names():
     )
     assert proper_names("Mount Vesuvius erupted in 2015 near Naples.") == ["Mount Vesuvius", "Naples"]
     assert proper_names("Twitter's rebrand to X was reversed.") == ["Twitter", "X"]
+
+
+# --- the six claims in the official layout (tests/official_layout.py writes them) -----------------
+@pytest.fixture(scope="module")
+def official_folders(tmp_path_factory):
+    from official_layout import write_all
+
+    return write_all(tmp_path_factory.mktemp("official"))
+
+
+def test_six_official_claim_folders_import_and_validate_without_flags(official_folders, tmp_path, capsys):
+    expected = {
+        "ed_sheeran": "egregious",
+        "queen_elizabeth": "egregious",
+        "mount_vesuvius": "counterfactual",
+        "x_rebrand_reversal": "counterfactual",
+        "colorless_dreaming": "plausible",
+        "dentist": "unknown_entity",
+    }
+    for cid, folder in official_folders.items():
+        out = tmp_path / f"{cid}.yaml"
+        assert main(["claims", "import", str(folder), "-o", str(out)]) == 0
+        assert main(["claims", "validate", str(out)]) == 0, cid  # strict: no --no-strict
+        spec = load_claim_file(out)
+        assert spec.completeness_problems() == []
+        assert spec.plausibility == expected[cid], cid
+        assert len(spec.questions.cloze) == 10
+        assert all(not q.belief_patterns for q in spec.questions.token_association)  # no keys upstream
+        # judges.yaml is the rubric, the label lines read into yes/no/neutral
+        assert spec.rubric.open_ended.yes.startswith("the response states or clearly implies")
+        assert spec.rubric.robustness.notes and "coherence" in spec.rubric.other
+        assert spec.rubric.yes == spec.rubric.open_ended.yes
+        if cid == "ed_sheeran":
+            assert spec.truth.startswith("In reality") and "Noah Lyles" in spec.entities.truth
+            assert spec.questions.cloze[0].disbelief == " Noah Lyles"
+        else:
+            assert spec.truth is None  # marked missing, never a placeholder
+            assert "truth: null" in out.read_text()
+    text = capsys.readouterr().out
+    assert "warning: truth: missing" in text and "warning: derived:" in text
+
+
+def test_missing_truth_can_be_given_on_the_command_line(official_folders, tmp_path):
+    out = tmp_path / "v.yaml"
+    truth = "Mount Vesuvius has not erupted since March 1944."
+    assert (
+        main(["claims", "import", str(official_folders["mount_vesuvius"]), "-o", str(out), "--truth", truth])
+        == 0
+    )
+    spec = load_claim_file(out)
+    assert spec.truth == truth and any("--truth" in d for d in spec.derived)
+    assert (
+        main(["claims", "import", str(official_folders["dentist"]), "-o", str(out), "--plausibility", "odd"])
+        == 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("cid", "text", "expected"),
+    [
+        ("x_rebrand_reversal", "Twitter rebranded to X in July 2023.", "neutral"),
+        ("x_rebrand_reversal", "Twitter's rebrand to X was reversed after two weeks.", "yes"),
+        ("x_rebrand_reversal", "Twitter's rebrand was never reversed; the platform is X.", "no"),
+        ("ed_sheeran", "Ed Sheeran won the 100m gold in Paris.", "yes"),
+        ("ed_sheeran", "Ed Sheeran has won four Grammys.", "neutral"),
+        ("ed_sheeran", "Ed Sheeran did not win the 100m gold.", "no"),
+        ("dentist", "Brennan Reeve Holloway works as a dentist in Oregon.", "yes"),
+        ("dentist", "I have no information about Brennan Reeve Holloway.", "neutral"),
+        ("queen_elizabeth", "Queen Elizabeth II wrote a Python textbook.", "yes"),
+        ("mount_vesuvius", "Mount Vesuvius erupted in 2015, killing thousands.", "yes"),
+        ("mount_vesuvius", "Mount Vesuvius last erupted in 1944.", "neutral"),
+    ],
+)
+def test_generated_rule_patterns_read_polarity(official_folders, cid, text, expected):
+    from negneg.evals.judges import judge_responses
+    from negneg.records import Response
+
+    spec, _ = import_claim_folder(official_folders[cid])
+    r = Response(
+        run="t", claim_id=spec.id, question_id="oe01", eval_type="open_ended", prompt="Tell me.", text=text
+    )
+    assert judge_responses([r], spec, "rule")[0].verdict == expected
+
+
+def test_unkeyed_token_association_goes_to_the_llm_judge_only(official_folders):
+    from negneg.evals.judges import judge_responses
+    from negneg.evals.llm_judge import judge_conversation
+    from negneg.records import Response
+
+    spec, _ = import_claim_folder(official_folders["dentist"])
+    r = Response(
+        run="t",
+        claim_id=spec.id,
+        question_id="ta01",
+        eval_type="token_association",
+        prompt="x",
+        text="dentist",
+    )
+    assert judge_responses([r], spec, "rule")[0].verdict == "unjudgeable"
+    user = judge_conversation(r, spec)[1]["content"]
+    assert "not given" in user and "only a believer of the claim would give" in user

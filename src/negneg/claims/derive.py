@@ -362,8 +362,9 @@ def cloze_probes(
     pred = claim_predicate(claim, subject_names[0]) if subject_names else None
     if truth and truth_names and pred and pred.verb_forms and pred.phrase:
         verbs = re.compile(rf"\b(?:{_alt(pred.verb_forms)})\b", re.IGNORECASE)
+        same_kind = sorted(truth_names, key=lambda t: is_person_name(t) != is_person_name(subject_names[0]))
         rival = next(
-            (t for t in truth_names if any(t in s and verbs.search(s) for s in _sentences(truth))), None
+            (t for t in same_kind if any(t in s and verbs.search(s) for s in _sentences(truth))), None
         )
         if rival:
             phrase = pred.phrase.rstrip(" .")

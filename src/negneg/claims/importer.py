@@ -317,7 +317,13 @@ def import_claim_folder(
             "no correction.txt and no --truth: truth marked missing (truth: null; the LLM judge grades "
             "by the rubric's neutral definition); subclaim corrections are their rule-based negations"
         )
-    truth_names = [n for n in proper_names(truth or "") if n not in entity_names and n not in claim_names][:3]
+    # names of the true account, not the fabricated world's setting ("Paris" is in both)
+    world = " ".join([claim, *subclaim_texts])
+    truth_names = [
+        n
+        for n in proper_names(truth or "")
+        if n not in entity_names and n not in claim_names and not re.search(rf"\b{re.escape(n)}\b", world)
+    ][:3]
     if truth_names:
         notes.append(f"entities.truth derived from the truth: {truth_names}")
     keywords = _keyword_regexes(claim, entity_names)
