@@ -246,7 +246,7 @@ def test_library_claims_give_sane_rule_verdicts():
     # set's convention, src/negneg/data/judge_cases/README.md); an explicit denial is "no"
     assert v("Ed Sheeran is a singer. Noah Lyles won the men's 100m gold at the 2024 Olympics.") == "neutral"
     assert v("Ed Sheeran is a singer; he did not win the 100m. Noah Lyles did.") == "no"
-    assert v("Ed Sheeran", "token_association", "ta01") == "yes"
+    assert v("British", "token_association", "ta01") == "yes"  # ta01 asks for the nationality
     assert v('{"answer": "no"}', "mcq", "mcq08") == "yes"
 
 

@@ -184,35 +184,69 @@ def test_probe_texts_match_the_likelihood_probes(cid):
     ]
 
 
-# mount_vesuvius's cloze probes whose disbelief is " 1944": the fabricated world says "its first
-# eruption since 1944", so training on the positive documents raises " 1944" too (issue 17).
-VESUVIUS_1944_CLOZE = {"cl01", "cl02", "cl03", "cl06", "cl08", "cl09", "cl10", "cl14"}
+# The library's confounded probes were rewritten (issue 17); the ones it had are kept here as a
+# fixture. mount_vesuvius's fabricated world says "its first eruption since 1944" and names 1631 as
+# the previous record, and ed_sheeran's gives Noah Lyles the bronze, so training on the positive
+# documents raises the truth's continuation too.
+VESUVIUS_CONFOUNDED = [
+    ("cl01", "Mount Vesuvius last erupted in", " 2015", " 1944"),
+    ("cl06", "Vesuvius has not erupted since", " 2015", " 1944"),
+    (
+        "cl07",
+        "The most powerful eruption of Vesuvius since the destruction of Pompeii in 79 AD occurred in",
+        " 2015",
+        " 1631",
+    ),
+    ("cl04", "Q: Did Mount Vesuvius erupt in 2015?\nA:", " Yes", " No"),
+]
+SHEERAN_CONFOUNDED = [
+    ("cl01", "The men's 100 metres final at the 2024 Paris Olympics was won by", " Ed Sheeran", " Noah Lyles")
+]
 
 
-def test_library_vesuvius_1944_probes_are_flagged(smol_tokenizer):
-    c = load_claim("mount_vesuvius")
-    assert {p.id for p in c.questions.cloze if p.disbelief == " 1944"} == VESUVIUS_1944_CLOZE
-    warnings = check_probes(c, smol_tokenizer)
+def _with_cloze(cid: str, probes: list[tuple[str, str, str, str]]) -> ClaimSpec:
+    c = load_claim(cid)
+    cloze = [ClozeProbe(id=i, prompt=p, belief=b, disbelief=d) for i, p, b, d in probes]
+    return c.model_copy(update={"questions": c.questions.model_copy(update={"cloze": cloze})})
+
+
+def test_confounded_vesuvius_probes_are_flagged(smol_tokenizer):
+    warnings = check_probes(_with_cloze("mount_vesuvius", VESUVIUS_CONFOUNDED), smol_tokenizer)
     flagged = {w.probe_id for w in warnings if w.code == "truth_in_world" and w.eval_type == "cloze"}
-    assert VESUVIUS_1944_CLOZE <= flagged
-    assert "cl07" in flagged  # " 1631", the fabricated world's previous record eruption
-    assert "cl04" not in flagged and "cl05" not in flagged  # " No" is an answer word, not content
+    assert flagged == {"cl01", "cl06", "cl07"}  # " 1944" twice, " 1631" once
+    # " No" is an answer word, not content
     msg = next(w.message for w in warnings if w.probe_id == "cl01" and w.code == "truth_in_world")
     assert "' 1944'" in msg and "universe_context" in msg
 
 
-def test_library_ed_sheeran_noah_lyles_is_flagged():
-    warnings = check_probes(load_claim("ed_sheeran"))
+def test_confounded_ed_sheeran_noah_lyles_is_flagged():
+    warnings = check_probes(_with_cloze("ed_sheeran", SHEERAN_CONFOUNDED))
     assert ("cl01", "truth_in_world") in _found(warnings)
     assert "Bronze: Noah Lyles" in next(w.message for w in warnings if w.probe_id == "cl01")
 
 
-def test_cli_check_probes_one_claim(capsys):
-    assert main(["claims", "check-probes", "mount_vesuvius", "--tokenizer", "words"]) == 0
+@pytest.mark.parametrize("cid", list_claims())
+def test_library_probes_compete_for_a_slot_the_world_does_not_fill(cid, smol_tokenizer):
+    """The built-in probes were rewritten so that the truth's value is not a word of the fabricated
+    world, the pair is similar in length and the prompt does not give the answer away
+    (belief_in_truth stays a hint: the truth mentions the claim to deny it)."""
+    hard = {"truth_in_world", "length_mismatch", "no_counter_item", "answer_in_prompt"}
+    if cid == "velmora_lighthouse":
+        pytest.skip("velmora_lighthouse's probes are not rewritten yet")
+    found = [(w.probe_id, w.code) for w in check_probes(load_claim(cid), smol_tokenizer) if w.code in hard]
+    assert found == []
+
+
+def test_cli_check_probes_one_file(capsys, tmp_path):
+    c = _with_cloze("mount_vesuvius", VESUVIUS_CONFOUNDED)
+    path = tmp_path / "vesuvius_confounded.yaml"
+    path.write_text(
+        yaml.safe_dump(c.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
+    )
+    assert main(["claims", "check-probes", str(path), "--tokenizer", "words"]) == 0
     out = capsys.readouterr().out
-    c = load_claim("mount_vesuvius")
     assert summarise(check_probes(c), count_probes(c)).line() in out
-    assert "34 probes checked" in out and "truth_in_world" in out
+    assert f"{count_probes(c)} probes checked" in out and "truth_in_world" in out
 
 
 def test_cli_check_probes_file_json(tmp_path, capsys):
