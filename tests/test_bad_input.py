@@ -50,7 +50,42 @@ def _populate(root: Path) -> None:
     (root / "exp_unknown_field.yaml").write_text(
         "name: x\nconditions: [positive]\nclaims: [ed_sheeran]\nbogus: 1\n"
     )
+    for name, extra in LATE_FAILURES.items():
+        (root / f"late_{name}.yaml").write_text(_experiment(extra))
     (root / "exp_unknown_cond.yaml").write_text("name: x\nconditions: [positve]\nclaims: [ed_sheeran]\n")
+
+
+# Experiments that pass the schema but would fail only when a stage runs (after training).
+BASE_EXPERIMENT = (
+    "name: x\nclaims: [ed_sheeran]\nconditions: [positive]\nmodels: [tiny-random]\nrecipe: tiny\n"
+)
+LATE_FAILURES = {
+    "temperature": "eval: {temperature: -1}",
+    "top_p": "eval: {top_p: 0}",
+    "judge": "eval: {judges: [nosuchjudge]}",
+    "judge_model": "eval: {judges: [llm], judge_model: foo/bar}",
+    "override_value": "recipe_overrides: {lr: -1}",
+    "override_name": "recipe_overrides: {bogus: 1}",
+    "phase2": "two_phase: {phase2_recipe_overrides: {lr: abc}}",
+    "density": "condition_options: {density: 3}",
+    "option": "condition_options: {dens: 0.5}",
+    "sweep": "densities: [0.5, 2]",
+    "icl_condition": "icl: {condition: nosuch}",
+    "icl_k": "icl: {ks: [-1]}",
+    "hub_model": "models: [foo/bar]",
+    "model_dir": "models: [./no_such_dir/]",
+    "paper_path": "corpus: {source: paper, path: no_such_dir}",
+    "paper_no_path": "corpus: {source: paper}",
+    "llm_model": "corpus: {source: llm, llm_model: foo/bar}",
+    "claim_file": "claims: [latin1.yaml]",
+    "recipe_file": "recipe: latin1.yaml",
+}
+
+
+def _experiment(extra: str) -> str:
+    key = extra.split(":")[0]
+    kept = "".join(line + "\n" for line in BASE_EXPERIMENT.splitlines() if not line.startswith(key + ":"))
+    return kept + extra + "\n"
 
 
 def _snapshot(root: Path) -> dict[str, str]:
@@ -126,6 +161,7 @@ CASES: list[list[str]] = [
     ["chat", "tiny-random", "hi", "--adapter", "good.jsonl"],
     ["chat", "smollm2-135", "hi"],
     ["chat", "./no_such_model_dir", "hi"],
+    ["chat", "good.jsonl", "hi"],
     # serve
     ["serve", "tiny-random", "--port", "-1"],
     ["serve", "foo/bar"],
@@ -208,6 +244,15 @@ CASES: list[list[str]] = [
     *[["run", f, "--dry-run"] for f in BAD_EXPERIMENTS],
     *[["run", "quickstart", "--dry-run", "--shard", s] for s in ("3/2", "x", "-1/2", "0/0")],
     ["run", "quickstart", "--dry-run", "--recipe", "nosuch"],
+    ["run", "quickstart", "--dry-run", "--model", "foo/bar"],
+    # the whole experiment is checked before its first stage, in a dry run and in a real one
+    *[
+        ["run", f"late_{name}.yaml", *extra]
+        for name in LATE_FAILURES
+        for extra in (["--dry-run"], ["-w", "wd"])
+    ],
+    ["run", "quickstart", "-w", "adir"],
+    ["run", "quickstart", "-w", "adir", "--dry-run"],
     ["presets", "show", "nosuch"],
     ["report", "missing_dir"],
     ["report", "good.jsonl"],
@@ -231,6 +276,10 @@ def test_bad_input_is_one_line_exit_2(args, workdir, capsys, monkeypatch):
 
 
 def test_issue_examples_name_the_file_field_and_fix(workdir, capsys, monkeypatch):
+    line = assert_one_line_exit_2(["run", "late_temperature.yaml", "--dry-run"], workdir, capsys, monkeypatch)
+    assert "late_temperature.yaml" in line and "eval.temperature" in line
+    line = assert_one_line_exit_2(["run", "late_judge.yaml", "--dry-run"], workdir, capsys, monkeypatch)
+    assert "eval.judges" in line and "nosuchjudge" in line
     line = assert_one_line_exit_2(["chat", "foo/bar", "hi"], workdir, capsys, monkeypatch)
     assert "unknown model 'foo/bar'" in line and "never downloads" in line
     line = assert_one_line_exit_2(["chat", "smollm2-135", "hi"], workdir, capsys, monkeypatch)

@@ -74,6 +74,9 @@ def run_cmd(
     model: list[str] = typer.Option(None, "--model", "-m", help="override the preset's models (repeatable)"),
     recipe: str = typer.Option(None, "--recipe", help="override the training recipe (paper, cpu, tiny)"),
     claim: list[str] = typer.Option(None, "--claim", "-c", help="override the claims (repeatable)"),
+    force: bool = typer.Option(
+        False, "--force", help="use a non-empty work dir negneg did not write (never deletes a file in it)"
+    ),
 ) -> None:
     """Run an experiment (resumable: finished stages are skipped)."""
     from negneg.experiments.plan import expand
@@ -81,13 +84,31 @@ def run_cmd(
 
     exp = load_experiment(experiment)
     exp = _override(exp, models=model, recipe=recipe, claims=claim)
+    from negneg.experiments.validate import validate_experiment
+
+    validate_experiment(exp, where=experiment)  # judges, sampling, recipe, options, models, paths
     wd = workdir or Path("runs") / exp.name
+    claim_workdir(wd, force=force, create=not dry_run)
     plan = expand(exp).shard(*_parse_shard(shard))
     if dry_run:
         _print_plan(exp, plan, wd)
         return
     summary = _run_with_display(exp, wd, _parse_shard(shard), report=not no_report)
     _print_results(wd, summary)
+
+
+def claim_workdir(wd: Path, *, force: bool = False, create: bool = True) -> None:
+    """A run's work dir must be new, empty or negneg's (it holds plan.json): see io.claim_out_dir."""
+    from negneg.io import claim_out_dir
+
+    claim_out_dir(
+        wd,
+        kind="run",
+        force=force,
+        option="--workdir",
+        create=create,
+        legacy=lambda p: (p / "plan.json").is_file() and (p / "experiment.json").is_file(),
+    )
 
 
 def _override(exp, **fields):
@@ -182,12 +203,16 @@ def _print_results(wd: Path, summary: dict) -> None:
 
 def demo_cmd(
     workdir: Path = typer.Option(Path("runs/quickstart"), "--workdir", "-w", help="work dir of the demo"),
+    force: bool = typer.Option(
+        False, "--force", help="use a non-empty work dir negneg did not write (never deletes a file in it)"
+    ),
 ) -> None:
     """The main job on the embedded model: the quickstart preset, then the belief table and the report path."""
     from negneg.experiments.schema import load_experiment
 
     t = time.time()
     exp = load_experiment("quickstart")
+    claim_workdir(workdir, force=force)
     console.print(f"[bold]negneg demo[/]: {exp.description}")
     summary = _run_with_display(exp, workdir, (0, 1))
     _print_results(workdir, summary)

@@ -47,6 +47,9 @@ def run_experiment(
     after_stage: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Execute (this shard of) the experiment's plan in ``workdir``; return a summary dict."""
+    from negneg.experiments.validate import validate_experiment
+
+    validate_experiment(exp)  # the whole configuration, before any stage (or directory) exists
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     full = expand(exp)
