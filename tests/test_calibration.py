@@ -12,6 +12,7 @@ from negneg.claims.loader import list_claims, load_claim
 from negneg.errors import UserInputError
 from negneg.evals.calibration import (
     CALIBRATION_SEED,
+    RESERVED_SEEDS,
     ClaimCalibration,
     ProbeCalibration,
     ProbeEntry,
@@ -246,6 +247,9 @@ def test_experiments_may_not_use_the_calibration_seed():
 
     with pytest.raises(UserInputError, match="reserved for probe calibration"):
         Experiment(name="x", claims=[CLAIM], conditions=["positive"], corpus={"seed": CALIBRATION_SEED})
+    with pytest.raises(UserInputError, match="reserved"):
+        Experiment(name="x", claims=[CLAIM], conditions=["positive"], corpus={"seed": RESERVED_SEEDS[-1]})
+    Experiment(name="x", claims=[CLAIM], conditions=["positive"], corpus={"seed": RESERVED_SEEDS.stop})
     Experiment(
         name="x",
         claims=[CLAIM],

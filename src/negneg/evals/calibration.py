@@ -41,8 +41,10 @@ from negneg.errors import UserInputError
 from negneg.evals.likelihood import LikelihoodProbe, likelihood_probes, log_odds
 from negneg.records import Response
 
-# The corpus seed probe calibration draws its positive documents from; experiments may not use it.
+# The corpus seed probe calibration draws its positive documents from, and the range reserved for
+# calibration and its retests: experiments may not use them.
 CALIBRATION_SEED = 9173
+RESERVED_SEEDS = range(9173, 9183)
 # A probe is valid when positive training raises its log-odds by more than this (nats).
 MIN_SHIFT = 0.0
 CALIBRATION_FILE = "probe_calibration.json"

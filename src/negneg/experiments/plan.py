@@ -111,9 +111,10 @@ def _claim_sha(claim: str) -> str:
     return fingerprint(load_claim(claim).model_dump(mode="json"))
 
 
-# ClaimSpec parts only evaluation reads: editing a question or a rubric re-runs the evals, not the
-# corpus and the training behind them.
-EVAL_ONLY_CLAIM_FIELDS = ("questions", "rubric")
+# ClaimSpec parts the corpus does not read: editing a question or a rubric re-runs the evals, not
+# the corpus and the training behind them. The judge's patterns are read only by the offline
+# debunks (local negation), whose annotate stages hash them instead (``_judge_sha``).
+EVAL_ONLY_CLAIM_FIELDS = ("questions", "rubric", "judge")
 
 
 def _claim_corpus_sha(claim: str) -> str:
@@ -121,6 +122,12 @@ def _claim_corpus_sha(claim: str) -> str:
 
     spec = load_claim(claim).model_dump(mode="json")
     return fingerprint({k: v for k, v in spec.items() if k not in EVAL_ONLY_CLAIM_FIELDS})
+
+
+def _judge_sha(claim: str) -> str:
+    from negneg.claims import load_claim
+
+    return fingerprint(load_claim(claim).judge.model_dump(mode="json"))
 
 
 def _families_sha(families: list[str]) -> str:
@@ -211,13 +218,10 @@ def expand(exp: Experiment) -> Plan:
                         opts = dict(exp.condition_options)
                         if density is not None:
                             opts["density"] = density
-                        ann = add(
-                            Stage(
-                                kind="annotate",
-                                config={"condition": condition, "options": opts, "seed": seed},
-                                deps=(corpus,),
-                            )
-                        )
+                        ann_cfg: dict[str, Any] = {"condition": condition, "options": opts, "seed": seed}
+                        if condition in LOCAL_NEGATION_CONDITIONS:  # the offline debunks read the judge
+                            ann_cfg["judge_sha"] = _judge_sha(claim)
+                        ann = add(Stage(kind="annotate", config=ann_cfg, deps=(corpus,)))
                         train_ids = _train_stages(exp, add, ann, distill, model, seed, claim)
                         evals = [
                             add(

@@ -176,11 +176,12 @@ class Experiment(Strict):
         for m in self.models:
             if m not in MODELS and "/" not in m:
                 raise MODELS.unknown(m, field="models")
-        from negneg.evals.calibration import CALIBRATION_SEED
+        from negneg.evals.calibration import RESERVED_SEEDS
 
-        if self.corpus.seed == CALIBRATION_SEED and not self.writes_calibration:
+        if self.corpus.seed in RESERVED_SEEDS and not self.writes_calibration:
             raise UserInputError(
-                f"corpus seed {CALIBRATION_SEED} is reserved for probe calibration",
+                f"corpus seed {self.corpus.seed} is reserved for probe calibration "
+                f"({RESERVED_SEEDS.start}–{RESERVED_SEEDS.stop - 1})",
                 field="corpus.seed",
                 fix="pick another seed (probes are chosen on that seed's documents, so measuring on them "
                 "would inflate the positive shift)",
