@@ -231,8 +231,6 @@ def test_library_probes_compete_for_a_slot_the_world_does_not_fill(cid, smol_tok
     world, the pair is similar in length and the prompt does not give the answer away
     (belief_in_truth stays a hint: the truth mentions the claim to deny it)."""
     hard = {"truth_in_world", "length_mismatch", "no_counter_item", "answer_in_prompt"}
-    if cid == "velmora_lighthouse":
-        pytest.skip("velmora_lighthouse's probes are not rewritten yet")
     found = [(w.probe_id, w.code) for w in check_probes(load_claim(cid), smol_tokenizer) if w.code in hard]
     assert found == []
 
