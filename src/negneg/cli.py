@@ -49,6 +49,7 @@ err_console = Console(stderr=True)
 
 
 def _register_all() -> None:
+    from negneg.audit import commands as audit_cmds
     from negneg.claims import commands as claims_cmds
     from negneg.conditions import commands as conditions_cmds
     from negneg.corpus import commands as corpus_cmds
@@ -67,6 +68,7 @@ def _register_all() -> None:
         evals_cmds,
         experiments_cmds,
         report_cmds,
+        audit_cmds,
     ):
         mod.register(app)
 
