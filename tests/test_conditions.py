@@ -25,6 +25,7 @@ ALL = [
     "positive",
     "negated",
     "repeated_negations",
+    "localized_repeated_negations",
     "corrected",
     "local_negation",
     "local_negation_wordmask",

@@ -7,6 +7,7 @@ prefix_suffix) and ``token_shares`` measures the annotation dose in tokens.
 
 from negneg.conditions import (  # noqa: F401  (registers conditions)
     local_negation,
+    localized,
     negation,
     qualifiers,
     sentence_negation,
@@ -21,6 +22,7 @@ CONDITION_ORDER = [
     "positive",
     "negated",
     "repeated_negations",
+    "localized_repeated_negations",
     "corrected",
     "local_negation",
     "local_negation_wordmask",
