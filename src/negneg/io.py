@@ -324,3 +324,42 @@ def refuse_clash(out_dir: str | Path, names: Iterable[str], owned: bool, option:
                 field=option,
                 fix=f"move that file away or choose another {option} directory",
             )
+
+
+# ---------------------------------------------------------------------------------- fingerprints
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".pth", ".json", ".model", ".txt", ".jinja")
+
+
+def tree_fingerprint(
+    path: str | Path, *, contents: bool = False, suffixes: tuple[str, ...] | None = None
+) -> str:
+    """A short hash of the files under ``path`` (or of ``path`` itself when it is a file).
+
+    ``contents=False`` hashes each file's relative name, size and modification time (a cheap
+    manifest: enough to see a model directory retrained or re-merged in place); ``contents=True``
+    hashes the bytes. Hidden files and temp dirs are skipped; ``suffixes`` keeps only those files.
+    A missing path fingerprints as ``"missing"``.
+    """
+    import hashlib
+
+    root = Path(path).expanduser()
+    if not root.exists():
+        return "missing"
+    files = [root] if root.is_file() else sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )  # fmt: skip
+    h = hashlib.sha256()
+    for f in files:
+        if suffixes and not f.name.endswith(suffixes):
+            continue
+        rel = "." if f == root else str(f.relative_to(root))
+        if contents:
+            h.update(f"{rel}\0".encode())
+            with f.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        else:
+            st = f.stat()
+            h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]

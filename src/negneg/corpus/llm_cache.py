@@ -34,8 +34,11 @@ class CachedChatModel:
     """
 
     def __init__(self, model, cache_dir: str | Path):
+        from negneg.models.chat import cache_id
+
         self.model = model
         self.name = model.name
+        self.cache_id = cache_id(model)  # keys: a model dir retrained in place is a new model
         self.cache_dir = Path(cache_dir)
         self.hits = 0
         self.misses = 0
@@ -54,7 +57,7 @@ class CachedChatModel:
         return None
 
     def generate(self, conversations: list[Conversation], sampling: SamplingParams) -> list[list[str]]:
-        keys = [cache_key(self.name, c, sampling) for c in conversations]
+        keys = [cache_key(self.cache_id, c, sampling) for c in conversations]
         results: list[list[str] | None] = [self._read(self._path(k), sampling.n) for k in keys]
         todo = [i for i, r in enumerate(results) if r is None]
         self.hits += len(conversations) - len(todo)

@@ -172,7 +172,12 @@ def expand(exp: Experiment) -> Plan:
     stages: dict[str, Stage] = {}
     runs: list[Run] = []
 
+    from negneg.experiments.fingerprints import Fingerprints
+
+    prints = Fingerprints()
+
     def add(stage: Stage) -> str:
+        stage = prints.stage(stage)  # model dirs, recipe and corpus files, negneg version
         stages.setdefault(stage.id, stage)
         return stage.id
 

@@ -58,3 +58,9 @@ class ChatModel(Protocol):
     def generate(self, conversations: list[Conversation], sampling: SamplingParams) -> list[list[str]]: ...
 
     def loglikelihood(self, prompt: Prompt, continuations: list[str]) -> list[float]: ...
+
+
+def cache_id(model) -> str:
+    """A model's identity for caches of its outputs: ``model.cache_id`` where the backend sets
+    one (the local backend adds a weights fingerprint for directories and adapters), else its name."""
+    return getattr(model, "cache_id", None) or model.name

@@ -22,6 +22,18 @@ def _first_line(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:200]
 
 
+def _cache_id(name: str, adapter: Path | None) -> str:
+    """The model's identity for generation caches: its name, plus a fingerprint of its weights
+    where they can change under the same name (a directory, an adapter)."""
+    from negneg.io import WEIGHT_SUFFIXES, tree_fingerprint
+    from negneg.models.registry import MODELS, model_fingerprint
+
+    ident = name if name in MODELS else f"{name}@{model_fingerprint(name)}"
+    if adapter is not None:
+        ident += f"+{adapter.resolve()}@{tree_fingerprint(adapter, suffixes=WEIGHT_SUFFIXES)}"
+    return ident
+
+
 def pick_device(device: str | None = None) -> str:
     if device:
         return device
@@ -34,6 +46,7 @@ class LocalChatModel:
     """A transformers causal LM (optionally with a peft adapter) behind the ChatModel protocol."""
 
     pack_tokens: int = 512  # prefix-tree nodes per packed likelihood row (see loglikelihood_many)
+    cache_id: str | None = None  # identity for generation caches (name + weights fingerprint)
 
     def __init__(self, model, tokenizer, name: str, *, batch_size: int = 32, device: str = "cpu"):
         self.model = model.eval()
@@ -78,7 +91,9 @@ class LocalChatModel:
                     fix="pass an adapter trained on this base model (--model)",
                 ) from exc
             label = f"{name}+{adapter_dir.resolve()}"
-        return cls(model, tok, label, device=device)
+        out = cls(model, tok, label, device=device)
+        out.cache_id = _cache_id(name, adapter_dir)
+        return out
 
     # ------------------------------------------------------------------ rendering
     def render(self, conversation: Conversation, add_generation_prompt: bool = True) -> str:

@@ -119,6 +119,22 @@ def check_adapter_dir(adapter: str | Path, option: str = "--adapter") -> Path:
     return path
 
 
+def model_fingerprint(name: str) -> str:
+    """What a model's weights are, for stage ids and caches: built-in models are fixed by their
+    source; a directory (or cached hub snapshot) by a size+mtime manifest of its weight, config and
+    tokenizer files, so retraining or re-merging into the same directory is a new model. An
+    unresolvable name fingerprints as ``unresolved`` (the experiment check reports it)."""
+    if name in MODELS:
+        return f"builtin:{model_source(name)}"
+    try:
+        path = resolve_model_dir(name)
+    except UserInputError:
+        return "unresolved"
+    from negneg.io import WEIGHT_SUFFIXES, tree_fingerprint
+
+    return tree_fingerprint(path, suffixes=WEIGHT_SUFFIXES)
+
+
 def check_model_name(name: str) -> None:
     """Fail fast (one line) when ``name`` cannot be resolved, without converting or loading it."""
     if name in MODELS:

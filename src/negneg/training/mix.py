@@ -211,6 +211,12 @@ def _cycled(items: Sequence[str], n: int, seed: int, stream: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- cache
+def cache_id(model) -> str:
+    from negneg.models.chat import cache_id as model_cache_id
+
+    return model_cache_id(model)
+
+
 def _cache_file(cache_dir: str | Path | None, model_name: str, seed: int, kind: str = "") -> Path | None:
     if cache_dir is None:
         return None
@@ -285,7 +291,7 @@ def self_distilled_chats(
         return [a[0] for a in answers]
 
     answers = _generate_cached(
-        _cache_file(cache_dir, model.name, seed), prompts, meta, generate, _chunk(model), progress
+        _cache_file(cache_dir, cache_id(model), seed), prompts, meta, generate, _chunk(model), progress
     )
     return [
         [{"role": "user", "content": p}, {"role": "assistant", "content": a}]
@@ -325,7 +331,7 @@ def background_texts(
         return [o + c for o, c in zip(batch, continuations, strict=True)]
 
     return _generate_cached(
-        _cache_file(cache_dir, model.name, seed, "background"),
+        _cache_file(cache_dir, cache_id(model), seed, "background"),
         openers,
         meta,
         generate,
@@ -443,7 +449,7 @@ def anchor_chats(
         return [a[0] for a in model.generate([[{"role": "user", "content": q}] for q in batch], params)]
 
     answers = _generate_cached(
-        _cache_file(cache_dir, model.name, seed, "anchor"), inputs, meta, generate, _chunk(model), progress
+        _cache_file(cache_dir, cache_id(model), seed, "anchor"), inputs, meta, generate, _chunk(model), progress
     )
     return [
         [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
