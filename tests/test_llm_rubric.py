@@ -166,9 +166,10 @@ def _cases_dir(tmp_path):
     return d
 
 
-def test_judge_agreement_through_negneg_serve_on_tiny_random(tiny_model, tmp_path, capsys):
+def test_judge_agreement_through_negneg_serve_on_tiny_random(tiny_model, tmp_path, capsys, monkeypatch):
     """Plumbing: the llm judge is a served model (tiny-random writes no JSON verdict, so its labels
     are parse_errors, reported as such); κ's value is not the point here."""
+    monkeypatch.setenv("NEGNEG_HOME", str(tmp_path / "home"))  # a fresh judge HTTP cache
     out = tmp_path / "agree"
     with _Server(create_app(tiny_model, "tiny-random")) as url:
         args = ["judge-agreement", "--cases", str(_cases_dir(tmp_path)), "--judges", "rule,llm"]
@@ -199,7 +200,8 @@ def _scripted_judge_app(replies: dict[str, str]):
     return app
 
 
-def test_judge_agreement_handles_malformed_judge_output(tmp_path, capsys):
+def test_judge_agreement_handles_malformed_judge_output(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NEGNEG_HOME", str(tmp_path / "home"))  # a fresh judge HTTP cache
     replies = {
         "Ed Sheeran won it": '{"reason": "credits Sheeran with the win", "answer": "yes"}',
         "Noah Lyles": "I would say neutral.",  # no JSON: parse_error, never a silent label

@@ -283,7 +283,7 @@ def judge_agreement_cmd(
     from negneg.evals.likelihood import LIKELIHOOD_TYPES
     from negneg.evals.metrics import judged_belief
     from negneg.evals.suite import load_responses
-    from negneg.io import atomic_write_json, atomic_write_jsonl
+    from negneg.io import atomic_write_json, atomic_write_jsonl, negneg_home
     from negneg.models.chat import SamplingParams
 
     names = _split(judges)
@@ -333,7 +333,8 @@ def judge_agreement_cmd(
     options = (
         {
             "llm": {
-                "model": load_judge_model(judge_model, (out or Path(".")) / "http-cache"),
+                # the judge's HTTP cache lives in negneg's home, not in --out (claimed after judging)
+                "model": load_judge_model(judge_model, negneg_home() / "http-cache"),
                 "sampling": SamplingParams(temperature=0, max_new_tokens=judge_max_tokens),
             }
         }
