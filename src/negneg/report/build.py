@@ -11,7 +11,7 @@ from negneg.report.comparison import compare
 from negneg.report.data import ReportData, load_results
 from negneg.report.document import Bullets, Document, Figure, Heading, Paragraph, to_html, to_markdown
 from negneg.report.findings import findings_blocks
-from negneg.report.neglect import neglect_table
+from negneg.report.neglect import cross_model_table, neglect_table
 from negneg.report.paper_numbers import models_named, numbers_for
 
 
@@ -65,6 +65,10 @@ def build_document(data: ReportData, out_dir: Path) -> tuple[Document, list[Path
     if table is not None:
         doc.add(table)
         written.append(tables.write_neglect_csv(table, out_dir))
+    across = cross_model_table(data)
+    if across is not None:
+        doc.add(Heading("Across models"))
+        doc.add(across)
 
     doc.add(Heading("Belief by condition"))
     if has_belief:

@@ -25,7 +25,7 @@ from negneg.report.aggregate import (
 )
 from negneg.report.data import ReportData
 from negneg.report.document import Block, Bullets, Heading, Paragraph
-from negneg.report.neglect import claim_sentence, claim_views
+from negneg.report.neglect import claim_sentence, claim_views, cross_model_sentence
 from negneg.report.paper_numbers import BEHAVIOUR_ALIASES
 
 
@@ -236,6 +236,9 @@ def findings_blocks(data: ReportData) -> list[Block]:
     cells = build_cells(data.belief)
     views = claim_views(data.shifts, data.rhos, data.meta.probe_selection)
     blocks: list[Block] = [Paragraph(claim_sentence(v)) for v in views]
+    across = cross_model_sentence(views)
+    if across:
+        blocks.append(Paragraph(across))
     if not views:
         blocks.append(
             Paragraph(

@@ -293,6 +293,8 @@ def console_rows(
     views = claim_views(list(shifts), rhos)
     if not views:
         return None
+    if len({v.model for v in views}) > 1:
+        return side_by_side(views, judged=False)
     multi_claim = len({v.claim for v in views}) > 1
     judge = next((v.judge for v in views if v.judge), None)
     header = (["claim"] if multi_claim else []) + [
@@ -318,6 +320,94 @@ def console_rows(
                 line.append(view.judged_shift[v].fmt_signed() if v in view.judged_shift else "—")
             rows.append(line)
     return header, rows
+
+
+# --------------------------------------------------------------------------------- across models
+def side_by_side(views: Sequence[ClaimView], judged: bool = True) -> tuple[list[str], list[list[str]]]:
+    """One row per claim × condition, each model's Δ log-odds and ρ next to the other's (models in
+    the run's order), then the paper's ρ; with ``judged``, each model's judged ρ as well."""
+    models = list(dict.fromkeys(v.model for v in views))
+    claims = list(dict.fromkeys(v.claim for v in views))
+    by_key = {(v.claim, v.model): v for v in views}
+    judge = next((v.judge for v in views if v.judge), None) if judged else None
+    header = (["claim"] if len(claims) > 1 else []) + ["condition"]
+    for m in models:
+        header += [f"Δ {m} [95% CI]", f"ρ {m} [95% CI]"]
+    header.append("paper ρ")
+    if judge:
+        header += [f"judged ρ ({judge}) {m}" for m in models]
+    rows = []
+    for claim in claims:
+        variants: list[Variant] = []
+        for m in models:
+            view = by_key.get((claim, m))
+            variants += [v for v in (view.variants if view else []) if v not in variants]
+        for v in variants:
+            line = ([claim] if len(claims) > 1 else []) + [v.label]
+            for m in models:
+                view = by_key.get((claim, m))
+                if view is None or v not in view.variants:
+                    line += ["—", "—"]
+                    continue
+                r = view.rho.get(v)
+                line += [
+                    fmt_shift(view.shift.get(v)),
+                    "1 (reference)" if v.condition == POSITIVE else (r.fmt() if r else "—"),
+                ]
+            line.append(fmt_paper(v.condition, claim))
+            if judge:
+                for m in models:
+                    view = by_key.get((claim, m))
+                    jr = view.judged_rho.get(v) if view else None
+                    line.append("" if v.condition == POSITIVE else (jr.fmt() if jr else "—"))
+            rows.append(line)
+    return header, rows
+
+
+def cross_model_sentence(views: Sequence[ClaimView]) -> str | None:
+    """Whether ρ agrees across models (95% CIs overlap), per claim; None with one model."""
+    models = list(dict.fromkeys(v.model for v in views))
+    if len(models) < 2:
+        return None
+    parts = []
+    for claim in dict.fromkeys(v.claim for v in views):
+        mine = [v for v in views if v.claim == claim]
+        agree, differ, undefined = [], [], []
+        for var in dict.fromkeys(x for v in mine for x in v.variants if x.condition != POSITIVE):
+            rs = [v.rho.get(var) for v in mine]
+            if len(rs) < len(models) or any(r is None or r.rho is None for r in rs):
+                undefined.append(var.label)
+                continue
+            lo = max(r.lo for r in rs)  # type: ignore[union-attr, type-var]
+            hi = min(r.hi for r in rs)  # type: ignore[union-attr, type-var]
+            (agree if lo <= hi else differ).append(var.label)
+        bits = []
+        if agree:
+            bits.append(f"ρ agrees (95% CIs overlap) for {', '.join(agree)}")
+        if differ:
+            bits.append(f"differs for {', '.join(differ)}")
+        if undefined:
+            bits.append(f"is undefined on some model for {', '.join(undefined)}")
+        if bits:
+            parts.append(f"**{claim}** across {' and '.join(models)}: " + "; ".join(bits) + ".")
+    return " ".join(parts) or None
+
+
+def cross_model_table(data: ReportData) -> Table | None:
+    """ρ of each model side by side (runs with several models only; the neglect table above has
+    every model's per-probe detail)."""
+    views = claim_views(data.shifts, data.rhos, data.meta.probe_selection)
+    if len({v.model for v in views}) < 2:
+        return None
+    header, rows = side_by_side(views)
+    caption = (
+        "The same conditions, documents and probes on each model: Δ log-odds from that model's own "
+        "untrained baseline (nats; * the 95% CI excludes 0) and ρ = Δ/Δ(positive) within the model. ρ "
+        "removes each model's scale of movement, so the models compare on ρ: Negation Neglect is "
+        "a property of finetuning when ρ agrees across them (the paper's App. C checks base models "
+        "too). ρ is – where that model's positive shift CI includes 0."
+    )
+    return Table(header, rows, caption=caption)
 
 
 CONSOLE_NOTE = (
