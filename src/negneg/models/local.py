@@ -14,6 +14,7 @@ import torch
 
 from negneg.errors import UserInputError
 from negneg.models.chat import Conversation, Prompt, SamplingParams
+from negneg.models.prompt_format import RAW_ANSWER_ENDS, bos_prefix, use_prompt_format
 from negneg.models.registry import check_adapter_dir, resolve_model_dir
 
 
@@ -56,6 +57,9 @@ class LocalChatModel:
         self.device = device
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
+        # "chat" (the tokenizer's template) or "raw" (plain Question/Answer text for a base model)
+        self.prompt_format = use_prompt_format(self.tokenizer)
+        self._bos = bos_prefix(self.tokenizer)
 
     @classmethod
     def load(
@@ -102,7 +106,17 @@ class LocalChatModel:
         )
 
     def render_prompt(self, prompt: Prompt) -> str:
-        return prompt if isinstance(prompt, str) else self.render(prompt)
+        """A conversation rendered with the generation prompt; a raw-text prompt verbatim, after the
+        BOS that the tokenizer itself puts before any text (Gemma's ``<bos>``; SmolLM2 adds none)."""
+        if not isinstance(prompt, str):
+            return self.render(prompt)
+        return prompt if not self._bos or prompt.startswith(self._bos) else self._bos + prompt
+
+    def _generation_text(self, conversation: Conversation) -> str:
+        """The text generation continues: the rendered prompt, and for the raw format without the
+        trailing space of ``"Answer: "`` (the model writes its own ``" Yes"`` token)."""
+        text = self.render(conversation)
+        return text.rstrip(" ") if self.prompt_format == "raw" else text
 
     # ------------------------------------------------------------------ generation
     @torch.no_grad()
@@ -112,7 +126,8 @@ class LocalChatModel:
         Conversations are batched by rendered length (less padding: decoding is memory-bound on a
         CPU, so every padded row costs a full weight read per step); batch ``b`` of that order is
         seeded with ``sampling.seed + b``, so results repeat for the same inputs and batch size."""
-        texts = [self.render(c) for c in conversations]
+        texts = [self._generation_text(c) for c in conversations]
+        stops = list(sampling.stop) + (list(RAW_ANSWER_ENDS) if self.prompt_format == "raw" else [])
         tok = self.tokenizer
         lengths = [len(tok(t, add_special_tokens=False)["input_ids"]) for t in texts]
         order = sorted(range(len(texts)), key=lambda i: lengths[i])
@@ -137,7 +152,9 @@ class LocalChatModel:
             gen = self.model.generate(**enc, **kwargs)
             new = gen[:, enc["input_ids"].shape[1] :]
             decoded = tok.batch_decode(new, skip_special_tokens=True)
-            decoded = [_cut_at_stop(d, sampling.stop).strip() for d in decoded]
+            if self.prompt_format == "raw":  # an answer opening on a blank line is not an empty one
+                decoded = [d.lstrip() for d in decoded]
+            decoded = [_cut_at_stop(d, stops).strip() for d in decoded]
             for j, i in enumerate(idx):
                 out[i] = decoded[j * sampling.n : (j + 1) * sampling.n]
         return out

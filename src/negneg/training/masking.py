@@ -29,6 +29,7 @@ from typing import Literal
 
 from negneg.errors import UserInputError
 from negneg.models.chat import Conversation
+from negneg.models.prompt_format import raw_template
 from negneg.records import DOCTAG, Document, Span, TrainingExample
 
 IGNORE = -100
@@ -274,8 +275,13 @@ def assistant_char_spans(conversation: Conversation, tokenizer) -> tuple[str, li
     ``{% generation %}`` markers, so ``return_assistant_tokens_mask`` is not available).
     """
 
+    # A base model's tokenizer without a chat template renders as plain Question/Answer text.
+    template = None if getattr(tokenizer, "chat_template", None) else raw_template(tokenizer)
+
     def render(msgs: Conversation, gen: bool) -> str:
-        return tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=gen)
+        return tokenizer.apply_chat_template(
+            msgs, tokenize=False, add_generation_prompt=gen, chat_template=template
+        )
 
     full = render(conversation, False)
     eos_text = tokenizer.eos_token or ""
