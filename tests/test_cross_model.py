@@ -185,7 +185,7 @@ def test_gemma3_loads_and_answers_in_the_raw_format():
     load_chat_model("gemma3-270m")  # converts on first use (~90 s)
     t = time.time()
     m = load_chat_model("gemma3-270m")
-    assert time.time() - t < 10.0
+    assert time.time() - t < 30.0  # ~2 s on an idle CPU (1.1 GB of safetensors)
     assert type(m.model).__name__ == "Gemma3ForCausalLM"
     assert 250e6 < sum(p.numel() for p in m.model.parameters()) < 290e6
     assert m.prompt_format == "raw" and bos_prefix(m.tokenizer) == "<bos>"
