@@ -513,15 +513,44 @@ def judge_eval_cmd(
 def serve_cmd(
     model: str = typer.Argument(..., help="model name, dir or hub id"),
     adapter: Path = typer.Option(None, "--adapter", help="LoRA adapter dir"),
-    host: str = typer.Option("127.0.0.1", "--host"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to bind (beyond loopback: set an API key)"),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port (0: any free port)"),
-    name: str = typer.Option(None, "--name", help="model id to serve under (default: the model name)"),
+    name: str = typer.Option(
+        None, "--name", help="model id to serve under (default: the model and adapter path)"
+    ),
+    api_key: str = typer.Option(
+        None,
+        "--api-key",
+        envvar="NEGNEG_API_KEY",
+        show_default=False,
+        help="require 'Authorization: Bearer KEY' (prefer the NEGNEG_API_KEY variable: options show in ps)",
+    ),
+    max_tokens: int = typer.Option(4096, "--max-tokens", min=1, help="cap on max_tokens per request"),
+    max_prompts: int = typer.Option(64, "--max-prompts", min=1, help="cap on prompts × samples per request"),
+    max_body: int = typer.Option(1 << 20, "--max-body-bytes", min=1024, help="cap on a request body's size"),
 ) -> None:
     """Serve a model over an OpenAI-compatible API (/v1/chat/completions, /v1/completions with logprobs)."""
-    from negneg.models.serve import serve
+    from negneg.models.registry import check_adapter_dir, check_model_name
+    from negneg.models.serve import LOOPBACK, ServeLimits, serve
 
-    console.print(f"serving [bold]{model}[/] on http://{host}:{port}/v1 (Ctrl-C to stop)")
-    serve(model, adapter=str(adapter) if adapter else None, host=host, port=port, name=name)
+    check_model_name(model)
+    if adapter is not None:
+        check_adapter_dir(adapter)
+    if host not in LOOPBACK:
+        console.print(
+            f"[yellow]warning:[/] bound to {host}: other machines can reach this server"
+            + ("" if api_key else "; anyone who can reach it may use the model — set NEGNEG_API_KEY"),
+            highlight=False,
+        )
+    auth = " (API key required)" if api_key else ""
+    console.print(
+        f"serving [bold]{model}[/] on http://{host}:{port}/v1{auth} (Ctrl-C to stop)", highlight=False
+    )
+    limits = ServeLimits(max_tokens=max_tokens, max_prompts=max_prompts, max_body_bytes=max_body)
+    serve(
+        model, adapter=str(adapter) if adapter else None, host=host, port=port, name=name, api_key=api_key,
+        limits=limits,
+    )  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

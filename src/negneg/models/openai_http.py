@@ -9,8 +9,11 @@ log-probabilities (vLLM and ``negneg serve`` do; most hosted chat APIs do not).
   is never logged, never part of an error message and never part of the cache key or the cache.
 * 429, 5xx, timeouts and connection errors are retried with exponential backoff (``Retry-After``
   honoured, capped); other 4xx errors fail at once with the server's message.
-* Every successful response is cached on disk under ``cache_dir`` (keyed by the endpoint, model
-  and request body), so re-running a judged evaluation costs nothing and returns the same text.
+* Only validated answers are cached on disk under ``cache_dir`` (keyed by the endpoint, model and
+  request body): a 200 whose body is not JSON, has no choices, or lacks the log-probabilities
+  asked for is an error (never cached); an empty answer is returned but not cached, so the next
+  run asks again. A damaged or malformed cache entry is refetched. Re-running a judged
+  evaluation costs nothing and returns the same text.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
@@ -140,10 +143,8 @@ class OpenAIChatModel:
             }
             if sampling.stop:
                 body["stop"] = sampling.stop
-            data = self.post("/chat/completions", body)
-            choices = sorted(data.get("choices", []), key=lambda c: c.get("index", 0))
-            if not choices:
-                raise HTTPModelError(f"{self.base_url}/chat/completions returned no choices")
+            data = self.post("/chat/completions", body, check=self._check_chat)
+            choices = sorted(data["choices"], key=lambda c: c.get("index", 0))
             texts += [((c.get("message") or {}).get("content") or "").strip() for c in choices[:want]]
             attempt += 1
         return texts
@@ -159,25 +160,52 @@ class OpenAIChatModel:
             "echo": True,
             "logprobs": 1,
         }
-        data = self.post("/completions", body)
-        choices = sorted(data.get("choices", []), key=lambda c: c.get("index", 0))
-        if len(choices) != len(fulls):
-            raise HTTPModelError(
-                f"{self.base_url}/completions returned {len(choices)} choices for {len(fulls)}"
-            )
-        return [
-            continuation_logprob(ch.get("logprobs") or {}, len(context), len(full))
-            for ch, full in zip(choices, fulls, strict=True)
-        ]
+        scores: list[float] = []
 
-    def post(self, path: str, body: dict) -> dict:
-        """POST with retries and the disk cache."""
+        def check(data: dict) -> bool:
+            choices = _choices(data, f"{self.base_url}/completions")
+            if len(choices) != len(fulls):
+                raise HTTPModelError(
+                    f"{self.base_url}/completions returned {len(choices)} choices for {len(fulls)}"
+                )
+            choices = sorted(choices, key=lambda c: c.get("index", 0))
+            scores[:] = [
+                continuation_logprob(ch.get("logprobs") or {}, len(context), len(full))
+                for ch, full in zip(choices, fulls, strict=True)
+            ]
+            return True
+
+        self.post("/completions", body, check=check)
+        return list(scores)
+
+    def _check_chat(self, data: dict) -> bool:
+        """A chat answer is well-formed (else HTTPModelError); cacheable unless every text is empty."""
+        choices = sorted(_choices(data, f"{self.base_url}/chat/completions"), key=lambda c: c.get("index", 0))
+        texts = []
+        for c in choices:
+            content = (c.get("message") or {}).get("content") if isinstance(c.get("message"), dict) else None
+            if content is not None and not isinstance(content, str):
+                raise HTTPModelError(f"{self.base_url}/chat/completions: a choice's content is not text")
+            texts.append(content or "")
+        return any(t.strip() for t in texts)
+
+    def post(self, path: str, body: dict, check: Callable[[dict], bool] | None = None) -> dict:
+        """POST with retries and the disk cache.
+
+        ``check(data)`` validates an answer: it raises :class:`HTTPModelError` for a malformed one
+        and returns whether the answer may be cached. Only answers that pass are cached, and a
+        cached entry that no longer passes is refetched."""
         key = self._cache_key(path, body)
         cached = self._cache_get(key)
         if cached is not None:
-            with self._lock:
-                self.stats["cache_hits"] += 1
-            return cached
+            try:
+                ok = _checked(check, cached, self.base_url + path)
+            except HTTPModelError:
+                ok = False
+            if ok:
+                with self._lock:
+                    self.stats["cache_hits"] += 1
+                return cached
         headers = {"Content-Type": "application/json"}
         api_key = os.environ.get(self.api_key_env)
         if api_key:
@@ -197,8 +225,17 @@ class OpenAIChatModel:
                 self._sleep(attempt, None)
                 continue
             if resp.status_code == 200:
-                data = resp.json()
-                self._cache_put(key, data)
+                try:
+                    data = resp.json()
+                except ValueError:
+                    raise HTTPModelError(
+                        f"{url}: HTTP 200 but the body is not JSON ({resp.text[:80]!r}); is this an "
+                        "OpenAI-compatible API (check the URL and its /v1 path)?"
+                    ) from None
+                if not isinstance(data, dict):
+                    raise HTTPModelError(f"{url}: HTTP 200 but the body is not a JSON object")
+                if _checked(check, data, url):
+                    self._cache_put(key, data)
                 return data
             last = f"HTTP {resp.status_code}: {_server_message(resp)}"
             if resp.status_code in RETRY_STATUS:
@@ -249,6 +286,23 @@ class OpenAIChatModel:
             return [fn(x) for x in items]
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             return list(pool.map(fn, items))
+
+
+def _checked(check: Callable[[dict], bool] | None, data: dict, url: str) -> bool:
+    """Run an answer check; an answer of the wrong shape is an HTTPModelError, never a TypeError."""
+    if check is None:
+        return True
+    try:
+        return check(data)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise HTTPModelError(f"{url}: malformed answer ({type(exc).__name__}: {str(exc)[:120]})") from None
+
+
+def _choices(data: dict, url: str) -> list[dict]:
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices or not all(isinstance(c, dict) for c in choices):
+        raise HTTPModelError(f"{url} returned no choices")
+    return choices
 
 
 def continuation_logprob(logprobs: dict, context_chars: int, full_chars: int) -> float:

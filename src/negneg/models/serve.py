@@ -5,13 +5,22 @@ Exposes ``/v1/models``, ``/v1/chat/completions`` and ``/v1/completions`` (with `
 own HTTP backend on another machine — judge with, generate from, or score a local model or a
 finetuned adapter. One request is served at a time: the model is not re-entrant (sampling seeds
 the global RNG).
+
+Limits, so one request cannot hold the model indefinitely: ``max_tokens`` at most
+:class:`ServeLimits` ``.max_tokens`` (larger, zero-or-negative for chat, or negative for
+completions is a 400), at most ``max_prompts`` prompts × samples per request, request bodies
+at most ``max_body_bytes`` (413). With an API key (``--api-key`` or ``NEGNEG_API_KEY``) every
+``/v1`` request must send ``Authorization: Bearer <key>`` (401 otherwise); the key is compared in
+constant time and never logged, printed or written anywhere.
 """
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -20,6 +29,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from negneg.models.chat import SamplingParams
 
 DEFAULT_MAX_TOKENS = 256
+API_KEY_ENV = "NEGNEG_API_KEY"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True)
+class ServeLimits:
+    """What one request may ask of the server."""
+
+    max_tokens: int = 4096  # new tokens per answer
+    max_prompts: int = 64  # prompts × samples per request
+    max_body_bytes: int = 1 << 20  # request body size
 
 
 class ChatMessage(BaseModel):
@@ -47,7 +67,7 @@ class CompletionRequest(BaseModel):
     prompt: str | list[str]
     temperature: float = Field(1.0, ge=0)
     top_p: float = Field(1.0, gt=0, le=1)
-    max_tokens: int = Field(16, ge=0)
+    max_tokens: int = 16
     n: int = Field(1, ge=1, le=64)
     seed: int | None = None
     echo: bool = False
@@ -61,13 +81,57 @@ def _stops(stop: str | list[str] | None) -> list[str]:
     return [stop] if isinstance(stop, str) else list(stop)
 
 
-def create_app(model, served_name: str | None = None):
+def create_app(
+    model, served_name: str | None = None, *, api_key: str | None = None, limits: ServeLimits | None = None
+):
     """A FastAPI app serving ``model`` (a :class:`~negneg.models.local.LocalChatModel`)."""
-    from fastapi import FastAPI, HTTPException
+    from fastapi import Depends, FastAPI, Header, HTTPException
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
 
     name = served_name or model.name
+    limits = limits or ServeLimits()
     lock = threading.Lock()
-    app = FastAPI(title=f"negneg serve: {name}")
+
+    def authorise(authorization: str = Header("")) -> None:  # noqa: B008 (FastAPI's idiom)
+        if not api_key:
+            return
+        if not hmac.compare_digest(authorization.encode(), f"Bearer {api_key}".encode()):
+            raise HTTPException(401, detail={"message": "missing or wrong API key (Authorization: Bearer …)"})
+
+    app = FastAPI(title=f"negneg serve: {name}", dependencies=[Depends(authorise)])
+    app.add_middleware(_BodyLimit, limit=limits.max_body_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request, exc: RequestValidationError):  # 400, as OpenAI's API answers
+        err = exc.errors()[0] if exc.errors() else {}
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        return JSONResponse(
+            status_code=400,
+            content={
+                "error": {"message": f"{loc}: {err.get('msg', 'invalid request')}", "type": "invalid_request"}
+            },
+        )
+
+    def check_tokens(max_tokens: int, *, allow_zero: bool) -> None:
+        if max_tokens < (0 if allow_zero else 1):
+            raise HTTPException(400, detail={"message": f"max_tokens must be ≥ {0 if allow_zero else 1}"})
+        if max_tokens > limits.max_tokens:
+            raise HTTPException(
+                400,
+                detail={
+                    "message": f"max_tokens {max_tokens} is over this server's cap of {limits.max_tokens}"
+                },
+            )
+
+    def check_prompts(count: int) -> None:
+        if count > limits.max_prompts:
+            raise HTTPException(
+                400,
+                detail={
+                    "message": f"{count} prompts × samples is over this server's cap of {limits.max_prompts}"
+                },
+            )
 
     def check_model(requested: str | None) -> None:
         if requested and requested not in (name, "default"):
@@ -82,10 +146,15 @@ def create_app(model, served_name: str | None = None):
     @app.post("/v1/chat/completions")
     def chat(req: ChatRequest) -> dict[str, Any]:
         check_model(req.model)
+        max_tokens = next(
+            (v for v in (req.max_completion_tokens, req.max_tokens) if v is not None), DEFAULT_MAX_TOKENS
+        )
+        check_tokens(max_tokens, allow_zero=False)
+        check_prompts(req.n)
         sampling = SamplingParams(
             temperature=req.temperature,
             top_p=req.top_p,
-            max_new_tokens=req.max_completion_tokens or req.max_tokens or DEFAULT_MAX_TOKENS,
+            max_new_tokens=max_tokens,
             n=req.n,
             seed=req.seed or 0,
             stop=_stops(req.stop),
@@ -107,7 +176,9 @@ def create_app(model, served_name: str | None = None):
     @app.post("/v1/completions")
     def completions(req: CompletionRequest) -> dict[str, Any]:
         check_model(req.model)
+        check_tokens(req.max_tokens, allow_zero=True)
         prompts = [req.prompt] if isinstance(req.prompt, str) else req.prompt
+        check_prompts(len(prompts) * req.n)
         choices = []
         with lock:
             for p_idx, prompt in enumerate(prompts):
@@ -123,6 +194,59 @@ def create_app(model, served_name: str | None = None):
         }
 
     return app
+
+
+class _BodyLimit:
+    """ASGI middleware: a request body over ``limit`` bytes is answered 413 before it is read."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            return await self._reject(send)
+        chunks: list[bytes] = []
+        size = 0
+        while True:  # read the body (at most limit bytes), then replay it to the app
+            message = await receive()
+            if message.get("type") != "http.request":
+                return await self.app(scope, receive, send)  # disconnected: let the app see it
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                return await self._reject(send)
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _reject(self, send) -> None:
+        import json
+
+        body = json.dumps(
+            {"error": {"message": f"request body over {self.limit} bytes", "type": "invalid_request"}}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
 @torch.no_grad()
@@ -203,6 +327,9 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     name: str | None = None,
+    *,
+    api_key: str | None = None,
+    limits: ServeLimits | None = None,
 ) -> None:
     """Load a model and serve it until interrupted."""
     import uvicorn
@@ -210,4 +337,5 @@ def serve(
     from negneg.models import load_chat_model
 
     model = load_chat_model(model_name, adapter=adapter)
-    uvicorn.run(create_app(model, name or model.name), host=host, port=port, log_level="warning")
+    app = create_app(model, name or model.name, api_key=api_key, limits=limits)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
