@@ -117,7 +117,7 @@ def test_a_template_less_model_renders_plain_question_and_answer(base_model):
 def test_raw_generation_stops_at_the_next_question(base_model, tiny_model):
     conv = [{"role": "user", "content": "Who won?"}]
     out = base_model.generate([conv], SamplingParams(temperature=0, max_new_tokens=24))[0][0]
-    assert "Question:" not in out and "\n\n" not in out
+    assert "Question:" not in out and "Answer:" not in out and "\n\n" not in out
     # the instruct model's chat format is untouched
     assert tiny_model.prompt_format == "chat" and tiny_model.render(conv).endswith("assistant\n")
     assert bos_prefix(tiny_model.tokenizer) == ""  # SmolLM2's tokenizer adds no BOS

@@ -10,7 +10,7 @@
   ``apply_chat_template`` call. The generation prompt ends in ``"Answer: "``: a likelihood
   continuation ``"Yes"`` then scores as the model's ``" Yes"`` token (the trailing space merges
   into it, see the ChatModel boundary rule); generation drops that space and starts after
-  ``"Answer:"``, and an answer ends at a blank line or the next ``Question:``.
+  ``"Answer:"``, and an answer ends at a blank line or the next ``Question:`` / ``Answer:``.
 
 A registry entry picks the format (``ModelSpec.prompt_format``); any other model directory whose
 tokenizer has no chat template gets ``raw`` as well.
@@ -32,8 +32,8 @@ RAW_TEMPLATE = (
 # The same, after the BOS: for tokenizers that put a BOS before any text (Gemma's <bos>).
 RAW_TEMPLATE_BOS = "{{- bos_token -}}" + RAW_TEMPLATE
 
-# Where a raw-format answer ends (the base model goes on to write the next question).
-RAW_ANSWER_ENDS = ("\n\n", "\nQuestion:")
+# Where a raw-format answer ends (the base model goes on to write the next question, or answers again).
+RAW_ANSWER_ENDS = ("\n\n", "\nQuestion:", "\nAnswer:")
 
 
 def raw_template(tokenizer) -> str:
