@@ -151,8 +151,9 @@ def build_document(data: ReportData, out_dir: Path) -> tuple[Document, list[Path
         what = "% of responses showing the behaviour" if behaviour else "judged belief, %"
         doc.add(
             Paragraph(
-                f"Reference `{ref}`. Paper: {paper_models} ({what}). negneg: {ours}. Numbers from "
-                "paper_spec.md; negneg values are final adapters, pooled claims are means over this run's claims."
+                f"Reference `{ref}`. Paper: {paper_models} ({what}). negneg: {ours}. The paper's numbers, "
+                "each with its section, are in negneg/report/paper_numbers.py; negneg values are final adapters, "
+                "pooled claims are means over this run's claims."
             )
         )
         if rows:

@@ -224,8 +224,8 @@ def caveat(data: ReportData) -> str:
         head
         + ("At this size (135M), " if small else "For small models such as SmolLM2-135M, ")
         + "judged belief should be read as a shift from the untrained model, not as an absolute rate: sampled "
-        'answers hallucinate freely and can reproduce the annotation structure (DESIGN.md, "Belief, measured two '
-        'ways"). Likelihood belief is the steadier measure there.'
+        'answers hallucinate freely and can reproduce the annotation structure (README, "What negneg does", '
+        '"Belief"). Likelihood belief is the steadier measure there.'
     )
 
 
