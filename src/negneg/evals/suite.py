@@ -118,11 +118,17 @@ def write_results(
     meta: dict,
     baseline: Sequence[Response] | None = None,
 ) -> dict:
-    """``responses.jsonl``, ``baseline_responses.jsonl`` (if any) and ``summary.json``."""
+    """``responses.jsonl``, ``baseline_responses.jsonl`` (if any) and ``summary.json``.
+
+    ``summary.json`` is the completion mark and is written last; the previous one is removed
+    first, so an eval killed part-way never leaves new responses beside an old summary."""
     out = Path(out_dir)
+    (out / "summary.json").unlink(missing_ok=True)
     atomic_write_jsonl(out / "responses.jsonl", (r.model_dump(mode="json") for r in responses))
     if baseline:
         atomic_write_jsonl(out / "baseline_responses.jsonl", (r.model_dump(mode="json") for r in baseline))
+    else:
+        (out / "baseline_responses.jsonl").unlink(missing_ok=True)  # not this eval's
     data = {"meta": meta, **summary(responses, baseline)}
     atomic_write_json(out / "summary.json", data)
     return data
