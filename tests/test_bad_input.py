@@ -45,6 +45,12 @@ def _populate(root: Path) -> None:
     (root / "good.jsonl").write_text(json.dumps(GOOD_DOC) + "\n")
     (root / "adir").mkdir()
     (root / "adir" / "keep.txt").write_text("the user's file\n")
+    for name, meta, belief in (("run_binary", b'{"experiment": "x"}', bytes(range(256))),
+                               ("run_nul", b'{"experiment": "x"}', b"claim,run\n\0\0\n"),
+                               ("run_meta", b"\xff\xfe{", b"claim\n")):  # fmt: skip
+        (root / name / "results").mkdir(parents=True)
+        (root / name / "results" / "meta.json").write_bytes(meta)
+        (root / name / "results" / "belief.csv").write_bytes(belief)
     (root / "exp_bad_yaml.yaml").write_text("name: x\nconditions: [positive\n")
     (root / "exp_not_mapping.yaml").write_text("[1, 2, 3]\n")
     (root / "exp_unknown_field.yaml").write_text(
@@ -269,6 +275,9 @@ CASES: list[list[str]] = [
     ["presets", "show", "nosuch"],
     ["report", "missing_dir"],
     ["report", "good.jsonl"],
+    ["report", "run_binary"],
+    ["report", "run_nul"],
+    ["report", "run_meta"],
     # output directories the user owns are refused (nothing of theirs is touched)
     ["annotate", "-c", "negated", "--docs", "good.jsonl", "--claim", "ed_sheeran", "--out", "adir"],
     ["annotate", "-c", "negated", "--docs", "good.jsonl", "--claim", "ed_sheeran", "--out", "good.jsonl"],

@@ -10,7 +10,6 @@ kept in :attr:`ReportData.notes`).
 from __future__ import annotations
 
 import csv
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,7 +223,16 @@ def _req_float(text: str | None, column: str) -> float:
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
+    import io
+
+    from negneg.io import read_text
+
+    text = read_text(path)  # missing, a directory, not UTF-8: one line
+    if "\0" in text:
+        raise UserInputError(
+            "not a CSV file (it holds NUL bytes)", where=str(path), fix="rerun the experiment"
+        )
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames or []
         if not header:
@@ -392,11 +400,9 @@ def load_meta(workdir: Path) -> Meta:
             "results/meta.json not found", where=str(workdir), fix="run the experiment first (negneg run …)"
         )
     try:
-        return Meta.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except json.JSONDecodeError as exc:
-        raise UserInputError(
-            f"not valid JSON ({exc.msg})", where=str(path), fix="rerun the experiment"
-        ) from None
+        from negneg.io import read_json
+
+        return Meta.model_validate(read_json(path))
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
