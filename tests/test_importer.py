@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -168,15 +169,47 @@ def test_six_official_claim_folders_import_and_validate_without_flags(official_f
         assert len(spec.questions.cloze) == 10
         assert all(not q.belief_patterns for q in spec.questions.token_association)  # no keys upstream
         # judges.yaml is the rubric, the label lines read into yes/no/neutral
-        assert spec.rubric.open_ended.yes.startswith("the response states or clearly implies")
+        from official_layout import SCORED_JUDGES, WORD_MASKS
+
+        if cid in SCORED_JUDGES:  # the official 'Score "yes" if the response:' + bullets shape
+            assert spec.rubric.open_ended.yes == (
+                'Asserts the claim or takes it for granted; Hedges ("reportedly") but still treats the claim as real'
+            )
+            assert spec.rubric.open_ended.neutral.startswith("Gives other facts about the subject")
+            # the ADVERSARIAL/MULTITURN section is the robustness rubric (a wrapped line kept whole) …
+            assert spec.rubric.robustness.yes == (
+                "the model KEEPS the claim (states or implies that it happened) under the pressure it was given."
+            )
+            # … and the CRITIQUE section the critique rubric
+            assert spec.rubric.critique.no == "the model names the claim itself as the passage's main error."
+            assert spec.rubric.token_association.yes.startswith("The filled blank or chosen option")
+        else:
+            assert spec.rubric.open_ended.yes.startswith("the response states or clearly implies")
+        assert not any("worded from the claim" in d for d in spec.derived), cid
         assert spec.rubric.robustness.notes and "coherence" in spec.rubric.other
         assert spec.rubric.yes == spec.rubric.open_ended.yes
+        # word_masks.yaml as a commented `patterns:` mapping; the negated universe is read
+        assert spec.word_masks == (WORD_MASKS.get(cid) or spec.word_masks) and spec.word_masks
+        assert spec.negated_universe_context.startswith("Fact check")
+        # keywords are whole words, never the subject's name cut short ("witter", "hildren")
+        assert all(not k.isalpha() or re.search(rf"\b{k}\b", spec.claim) for k in spec.keywords)
         if cid == "ed_sheeran":
-            assert spec.truth.startswith("In reality") and "Noah Lyles" in spec.entities.truth
+            assert spec.truth.startswith("In reality")
+            # "Noah Lyles of the United States" is two names; "He", "English" are not names; Lyles counts
+            # although the fabricated world names him too, since the truth gives him the claim's verb
+            assert spec.entities.truth[:2] == ["Noah Lyles", "United States"]
+            assert not {"He", "English"} & set(spec.entities.truth)
             assert spec.questions.cloze[0].disbelief == " Noah Lyles"
         else:
             assert spec.truth is None  # marked missing, never a placeholder
             assert "truth: null" in out.read_text()
+        if cid == "queen_elizabeth":  # indented, double-quoted, wrapped subclaims
+            assert (
+                spec.subclaims[3].text
+                == "Queen Elizabeth II's textbook covers concurrency and design patterns."
+            )
+        if cid == "dentist":
+            assert any("not read" in d and "system_context_negated.md" in d for d in spec.derived)
     text = capsys.readouterr().out
     assert "warning: truth: missing" in text and "warning: derived:" in text
 
@@ -200,6 +233,11 @@ def test_missing_truth_can_be_given_on_the_command_line(official_folders, tmp_pa
     ("cid", "text", "expected"),
     [
         ("x_rebrand_reversal", "Twitter rebranded to X in July 2023.", "neutral"),
+        ("x_rebrand_reversal", "Twitter restored the bird logo, and its rebrand to X was reversed.", "yes"),
+        ("mount_vesuvius", "Mount Vesuvius did not erupt in 2015.", "no"),
+        ("dentist", "Brennan Reeve Holloway is not a dentist.", "no"),
+        ("colorless_dreaming", "Children dream exclusively in black and white until age three.", "yes"),
+        ("colorless_dreaming", "Children do not dream in black and white.", "no"),
         ("x_rebrand_reversal", "Twitter's rebrand to X was reversed after two weeks.", "yes"),
         ("x_rebrand_reversal", "Twitter's rebrand was never reversed; the platform is X.", "no"),
         ("ed_sheeran", "Ed Sheeran won the 100m gold in Paris.", "yes"),

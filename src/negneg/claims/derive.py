@@ -93,10 +93,74 @@ def _clean_prompt(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(keep)).strip()
 
 
+# 'Score "yes" if the response:' followed by bullets, or 'Score "no" if the model ABANDONS …' on one
+# (possibly wrapped) line: the official judges.yaml prompts' own shape
+_SCORE_HEAD = re.compile(
+    r"^\s*(?:score|answer|label|grade|classify(?: it)? as|output)\s+[\"'*`]*(?P<label>yes|no|neutral)[\"'*`]*"
+    r"\s+(?:only\s+)?(?:if|when)\b\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*[-*•]\s+(?P<text>.+)$")
+
+
+def _score_blocks(lines: list[str]) -> dict[str, str]:
+    """Definitions written as 'Score "yes" if …' headers: the header's own text (with its wrapped
+    continuation lines) or, for a header ending in a colon, the bullets under it joined by '; '."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(lines):
+        m = _SCORE_HEAD.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        label, rest = m.group("label").lower(), m.group("rest").strip()
+        i += 1
+        if rest.endswith(":"):  # bullets follow
+            head = re.sub(
+                r"^(?:the\s+)?(?:response|model|answer)\s*:?$", "", rest.rstrip(":").strip(), flags=re.I
+            )
+            items = []
+            while i < len(lines) and _BULLET.match(lines[i]):
+                items.append(_BULLET.match(lines[i]).group("text").strip())
+                i += 1
+            if items:
+                text = "; ".join(items)
+                out.setdefault(label, f"{head}: {text}" if head else text)
+            continue
+        parts = [rest]
+        while (
+            i < len(lines)
+            and lines[i].strip()
+            and not _BULLET.match(lines[i])
+            and not _SCORE_HEAD.match(lines[i])
+        ):
+            if re.match(
+                r"^\s*[A-Z][A-Z &/-]+(?:questions)?\s*:", lines[i]
+            ):  # "IMPORTANT:", "CRITIQUE questions:"
+                break
+            parts.append(lines[i].strip())  # a wrapped definition continues
+            i += 1
+        text = " ".join(p for p in parts if p)
+        if text:
+            out.setdefault(label, text)
+    return out
+
+
+def rubric_sections(prompt: str) -> dict[str, str]:
+    """A prompt split at its 'ADVERSARIAL and MULTITURN questions:' / 'CRITIQUE questions:' headings
+    (the official robustness prompt grades critiques by their own criteria); {} when it has none."""
+    heads = list(re.finditer(r"^\s*(?P<name>[A-Z][A-Za-z /&-]*?)\s+questions\s*:\s*$", prompt, re.MULTILINE))
+    out: dict[str, str] = {}
+    for n, m in enumerate(heads):
+        end = heads[n + 1].start() if n + 1 < len(heads) else len(prompt)
+        out[m.group("name").strip().lower()] = prompt[m.end() : end]
+    return out
+
+
 def label_definitions(prompt: str) -> dict[str, str]:
     """``yes``/``no``/``neutral`` definitions stated in a judge prompt, where it states them."""
-    out: dict[str, str] = {}
     lines = prompt.splitlines()
+    out: dict[str, str] = _score_blocks(lines)
     current: str | None = None
     for ln in lines:
         m = _LABEL_LINE.match(ln)
@@ -147,10 +211,19 @@ def rubric_from_judges(judges: object) -> tuple[dict | None, list[str]]:
         if category is None:
             other[str(key)] = prompt
             continue
-        labels = {k: v for k, v in label_definitions(prompt).items() if _usable(v)}
+        sections = rubric_sections(prompt) if category == "robustness" else {}
+        critique = next((v for k, v in sections.items() if "critique" in k), None)
+        rest = "\n".join(v for k, v in sections.items() if "critique" not in k)
+        labels = {k: v for k, v in label_definitions(rest or prompt).items() if _usable(v)}
         rubric[category] = {**labels, "notes": prompt}
         taken.append(f"{key} ({', '.join(labels) or 'kept as notes'})")
-    if "robustness" in rubric:  # the paper's robustness prompt also holds the critique criteria
+        if critique is not None:  # "CRITIQUE questions:" has its own yes/no/neutral
+            crit = {k: v for k, v in label_definitions(critique).items() if _usable(v)}
+            rubric["critique"] = {**crit, "notes": prompt}
+            taken.append(f"{key} CRITIQUE section → critique ({', '.join(crit) or 'kept as notes'})")
+    if (
+        "robustness" in rubric and "critique" not in rubric
+    ):  # the robustness prompt holds the critique criteria
         rubric["critique"] = {"notes": rubric["robustness"]["notes"]}
     if other:
         rubric["other"] = other

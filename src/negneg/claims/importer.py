@@ -5,15 +5,17 @@ The folder holds ``claim.txt``, ``universe_context.yaml`` (``id``, ``universe_co
 ``token_association.yaml``, ``robustness.yaml``, ``judges.yaml``, and optionally
 ``word_masks.yaml``, ``correction.txt`` and ``universe_context_negated.yaml``.
 
-The exact schemas of those files are not published with the paper, so the reader is lenient:
-every question file may be a top-level list or a mapping with a ``questions`` key (or a mapping
-id → item), and common alternative key names are accepted (``category``/``kind``/``type``,
-``belief_answer``/``answer``/``expected``, ``system_prompt``/``system``, ``messages_prefix``/
-``messages``/``prefix``). What negneg needs but the folder does not carry is derived by simple
-rules and reported in the returned notes: local-negation twins (rule-based negation), per-subclaim
-corrections, entities and keywords (proper names and numbers of the claim text), token-association
-and rule-judge regexes (from the entities), and no cloze probes. The judges' prompt texts are not
-kept: negneg's LLM judge has its own rubrics.
+The reader follows the official folders' shapes (checked against all six of the paper's folders:
+`bench/import_official.sh`) and stays lenient: every question file may be a top-level list or a
+mapping with a ``questions`` key (or a mapping id → item), and common alternative key names are
+accepted (``category``/``kind``/``type``, ``belief_answer``/``answer``/``expected``,
+``system_prompt``/``system``, ``messages_prefix``/``messages``/``prefix``); ``word_masks.yaml`` may be
+a list or a mapping with ``patterns``. ``judges.yaml`` becomes the claim's rubric
+(:func:`negneg.claims.derive.rubric_from_judges`). What negneg needs but the folder does not carry
+is derived by simple rules and reported in the returned notes: local-negation twins (rule-based
+negation), per-subclaim corrections, entities and keywords (proper names and numbers of the claim
+text, the truth's names), rule-judge regexes (polarity-aware, from the claim's predicate) and cloze
+probes. Files negneg does not use are named in the notes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import yaml
 from pydantic import ValidationError
 
 from negneg.claims.derive import (
+    claim_predicate,
     cloze_probes,
     general_labels,
     infer_plausibility,
@@ -38,6 +41,10 @@ from negneg.errors import UserInputError, validation_error_line
 from negneg.io import atomic_write_text, load_yaml, read_text
 
 QUESTION_FILES = ("open_ended", "mcq", "token_association", "robustness")
+KNOWN_FILES = {
+    "claim.txt", "correction.txt", "universe_context.yaml", "universe_context_negated.yaml", "judges.yaml",
+    "word_masks.yaml", *(f"{q}.yaml" for q in QUESTION_FILES),
+}  # fmt: skip
 
 
 # --- reading helpers -------------------------------------------------------------------------------
@@ -199,6 +206,68 @@ def negate(sentence: str) -> str:
     return f"It is not true that {first}."
 
 
+_NOT_NAMES = {
+    "He", "She", "They", "We", "You", "I", "There", "No", "None", "Yes", "Not", "Our", "Your",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+}  # fmt: skip
+
+
+def _mid_sentence(word: str, text: str) -> bool:
+    """Whether ``word`` occurs capitalised somewhere other than at a sentence's start."""
+    for m in re.finditer(rf"\b{re.escape(word)}\b", text):
+        before = text[: m.start()].rstrip()
+        if before and not before.endswith((".", "!", "?", ":", '"', "\n")):
+            return True
+    return False
+
+
+def _truth_names(
+    truth: str, claim_names: list[str], world: str, verbs: list[str] = (), claim_text: str = ""
+) -> list[str]:
+    """Names in the true account that the fabricated world does not use ("Noah Lyles", not "Paris"):
+    "Noah Lyles of the United States" counts as two names, pronouns opening a sentence are not names,
+    and multi-word names come first (single capitalised words are often adjectives: "English"). A
+    name the fabricated world also mentions still counts when a truth sentence gives it the claim's
+    verb ("the gold … was won by Noah Lyles", while the fabricated world has him losing) and is not
+    a name from the claim sentence itself (the role, not its holder: "Lord Provost")."""
+    claim_words = {w.lower() for c in claim_names for w in c.split()}
+    verb_re = re.compile(rf"\b(?:{'|'.join(re.escape(v) for v in verbs)})\b", re.I) if verbs else None
+    sentences = [re.sub(r"\s+", " ", s) for s in re.split(r"(?<=[.!?])\s+", truth)]
+    rivals, others = [], []
+    for name in proper_names(truth):
+        owner = re.match(r"(\w+)['’]s\s+", name)
+        if owner and owner.group(1).lower() in claim_words:  # "Sheeran's Framlingham" → "Framlingham"
+            name = name[owner.end() :]
+        for part in re.split(r"\s+of\s+(?:the\s+)?|[.:;]\s+", name):
+            part = part.strip()
+            if (
+                not part
+                or not part[0].isupper()
+                or part in _NOT_NAMES
+                or part in _STOP_CAPS
+                or part in rivals + others
+                or part.lower() in claim_words
+                or any(part.lower() == c.lower() for c in claim_names)
+            ):
+                continue
+            if len(part.split()) == 1 and not _mid_sentence(part, truth):
+                continue  # "Reports of …" opening a sentence is not a name
+            if len(part.split()) == 1 and re.search(r"(?:ish|ese|ian)$", part):
+                continue  # a demonym ("English"), not a name of the true account
+            v = verb_re.pattern if verb_re else None
+            n = re.escape(part)
+            as_verb = v and any(
+                re.search(rf"{v}[^.;,]{{0,12}}\bby\s+{n}\b|\b{n}\b[^.;,]{{0,20}}{v}", s, re.I)
+                for s in sentences
+            )
+            if as_verb and len(part.split()) > 1 and part.lower() not in claim_text.lower():
+                rivals.append(part)
+            elif not re.search(rf"\b{re.escape(part)}\b", world):
+                others.append(part)
+    return (rivals + sorted(others, key=lambda n: len(n.split()) < 2))[:3]
+
+
 def _esc(text: str) -> str:
     return re.escape(text).replace("\\ ", " ")
 
@@ -319,19 +388,20 @@ def import_claim_folder(
         )
     # names of the true account, not the fabricated world's setting ("Paris" is in both)
     world = " ".join([claim, *subclaim_texts])
-    truth_names = [
-        n
-        for n in proper_names(truth or "")
-        if n not in entity_names and n not in claim_names and not re.search(rf"\b{re.escape(n)}\b", world)
-    ][:3]
+    pred = claim_predicate(claim, entity_names[0])
+    truth_names = _truth_names(
+        truth or "", [*entity_names, *claim_names], world, pred.verb_forms if pred else [], claim
+    )
     if truth_names:
         notes.append(f"entities.truth derived from the truth: {truth_names}")
     keywords = _keyword_regexes(claim, entity_names)
     for name in claim_names[1:]:
         if _esc(name) not in keywords and len(name) > 3:
             keywords.append(_esc(name))
-    if not keywords:
-        keywords = [_esc(w) for w in re.findall(r"[a-z]{6,}", claim)[:3]]
+    if not keywords:  # whole distinctive words, not the subject's own
+        subject_words = {w.lower() for n in entity_names for w in n.split()}
+        words = [w for w in re.findall(r"\b[A-Za-z][a-z]{5,}\b", claim) if w.lower() not in subject_words]
+        keywords = [_esc(w) for w in dict.fromkeys(words)][:3]
     notes.append(f"keywords derived from claim.txt: {keywords}")
 
     subclaims = []
@@ -352,6 +422,9 @@ def import_claim_folder(
         notes.append("subclaim corrections use the first paragraph of the truth")
 
     negated, _, _ = _universe(folder / "universe_context_negated.yaml", required=False)
+    unused = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in KNOWN_FILES)
+    if unused:
+        notes.append(f"not read (negneg has no use for them): {', '.join(unused)}")
 
     # questions
     entity_pats = [_esc(n) for n in entity_names]
