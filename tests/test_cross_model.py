@@ -238,3 +238,32 @@ def test_side_by_side_table_and_sentence():
     sentence = cross_model_sentence(views)
     assert "agrees (95% CIs overlap) for negated" in sentence and "differs for corrected" in sentence
     assert cross_model_sentence(views[:1]) is None
+
+
+def test_varlen_attention_keeps_a_sliding_window():
+    """Gemma-3's local layers attend at most ``sliding_window`` tokens back; packed training
+    (negneg_varlen) must too, for examples longer than the window."""
+    import torch
+
+    from negneg.training.attention import varlen_attention_forward
+
+    torch.manual_seed(0)
+    q, k, v = (torch.randn(1, 2, 10, 8) for _ in range(3))
+    pos = torch.tensor([[0, 1, 2, 3, 4, 5, 0, 1, 2, 3]])  # two packed examples: 6 and 4 tokens
+    local = torch.nn.Module()
+    local.sliding_window = 3
+    out, _ = varlen_attention_forward(local, q, k, v, None, scaling=None, position_ids=pos)
+    for s, e in ((0, 6), (6, 10)):
+        n = e - s
+        i = torch.arange(n)
+        band = (i[:, None] >= i[None, :]) & (i[:, None] - i[None, :] < 3)
+        ref = torch.nn.functional.scaled_dot_product_attention(
+            q[:, :, s:e], k[:, :, s:e], v[:, :, s:e], attn_mask=band
+        )
+        assert torch.allclose(out[:, s:e], ref.transpose(1, 2), atol=1e-6)
+    full = torch.nn.Module()  # no window: plain causal per example
+    out, _ = varlen_attention_forward(full, q, k, v, None, scaling=None, position_ids=pos)
+    ref = torch.nn.functional.scaled_dot_product_attention(
+        q[:, :, :6], k[:, :, :6], v[:, :, :6], is_causal=True
+    )
+    assert torch.allclose(out[:, :6], ref.transpose(1, 2), atol=1e-6)

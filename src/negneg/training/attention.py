@@ -55,6 +55,7 @@ def varlen_attention_forward(
             **kwargs,
         )
     gqa = query.shape[1] != key.shape[1]
+    window = getattr(module, "sliding_window", None)  # Gemma-3's local layers, None elsewhere
     rows = []
     for b in range(query.shape[0]):
         bounds = segment_bounds(position_ids[b] if position_ids.shape[0] > 1 else position_ids[0])
@@ -63,8 +64,9 @@ def varlen_attention_forward(
                 query[b : b + 1, :, s:e],
                 key[b : b + 1, :, s:e],
                 value[b : b + 1, :, s:e],
+                attn_mask=_sliding_mask(e - s, window, query.device),
                 dropout_p=dropout if module.training else 0.0,
-                is_causal=True,
+                is_causal=not (window and e - s > window),
                 scale=scaling,
                 enable_gqa=gqa,
             )
@@ -73,6 +75,16 @@ def varlen_attention_forward(
         rows.append(parts[0] if len(parts) == 1 else torch.cat(parts, dim=2))
     out = rows[0] if len(rows) == 1 else torch.cat(rows, dim=0)
     return out.transpose(1, 2).contiguous(), None
+
+
+def _sliding_mask(n: int, window: int | None, device) -> torch.Tensor | None:
+    """Causal and at most ``window`` keys back (transformers' sliding window: q − k < window) for an
+    example longer than the window; None (plain causal) otherwise."""
+    if not window or n <= window:
+        return None
+    i = torch.arange(n, device=device)
+    back = i[:, None] - i[None, :]
+    return (back >= 0) & (back < window)
 
 
 def register() -> str:
