@@ -77,6 +77,15 @@ def run_cmd(
     force: bool = typer.Option(
         False, "--force", help="use a non-empty work dir negneg did not write (never deletes a file in it)"
     ),
+    executor: str = typer.Option(
+        "local",
+        "--executor",
+        help="local: this process; slurm: one submitit job per stage (array jobs per stage kind, "
+        "resources from the YAML's cluster: block); submitit-local: the same jobs as local subprocesses",
+    ),
+    wait: bool = typer.Option(
+        True, "--wait/--no-wait", help="slurm: wait for the jobs, then write results and the report"
+    ),
 ) -> None:
     """Run an experiment (resumable: finished stages are skipped)."""
     from negneg.experiments.plan import expand
@@ -93,7 +102,42 @@ def run_cmd(
     if dry_run:
         _print_plan(exp, plan, wd)
         return
+    if executor != "local":
+        _submit(exp, wd, executor, _parse_shard(shard), report=not no_report, wait=wait)
+        return
     summary = _run_with_display(exp, wd, _parse_shard(shard), report=not no_report)
+    _print_results(wd, summary)
+
+
+def _submit(exp, wd: Path, executor: str, shard: tuple[int, int], *, report: bool, wait: bool) -> None:
+    """``--executor slurm`` / ``submitit-local``: the plan's stages as submitit jobs."""
+    from negneg.experiments.executors import EXECUTORS, submit_plan
+
+    if executor not in EXECUTORS:
+        raise UserInputError(
+            f"unknown executor '{executor}'", field="--executor", fix=f"use one of {', '.join(EXECUTORS)}"
+        )
+    try:
+        import submitit  # noqa: F401
+    except ImportError:
+        raise UserInputError(
+            "the slurm executor needs submitit", field="--executor", fix="pip install 'negneg[cluster]'"
+        ) from None
+    summary = submit_plan(
+        exp,
+        wd,
+        executor,
+        shard=shard,
+        report=report,
+        wait=wait,
+        log=lambda m: console.print(m, highlight=False),
+    )
+    if not wait:
+        console.print(
+            f"submitted; job files and logs in {summary['job_folder']}. When the jobs are done: "
+            f"negneg report {wd}"
+        )
+        return
     _print_results(wd, summary)
 
 

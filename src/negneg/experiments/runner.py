@@ -15,7 +15,7 @@ from typing import Any
 
 from negneg.experiments.plan import Plan, expand
 from negneg.experiments.schema import Experiment
-from negneg.experiments.stagedir import finish, is_done, partial_dir, provenance
+from negneg.experiments.stagedir import finish, is_done, partial_dir, provenance, stage_lock
 from negneg.experiments.stages import StageContext, run_stage
 from negneg.io import atomic_write_json
 
@@ -67,22 +67,10 @@ def run_experiment(
         if sid not in todo:
             progress.stage_end(sid, skipped=True)
             continue
-        stage = full.stages[sid]
         progress.stage_start(sid, _label(full, sid))
-        partial = partial_dir(workdir, sid, keep=stage.kind in RESUMABLE)
-        t = time.time()
-        extra = run_stage(ctx, stage, partial)
-        manifest = {
-            "stage": sid,
-            "kind": stage.kind,
-            "config": stage.config,
-            "deps": list(stage.deps),
-            "wall_s": round(time.time() - t, 2),
-            **_model_info(stage),
-            **provenance(),
-            **extra,
-        }
-        finish(workdir, sid, partial, manifest)
+        if not execute_stage(ctx, sid):  # another shard finished it while we waited for its lock
+            progress.stage_end(sid, skipped=True)
+            continue
         ran += 1
         progress.stage_end(sid, skipped=False)
         if after_stage:
@@ -98,6 +86,33 @@ def run_experiment(
 
         out["report"] = str(write_report(workdir))
     return out
+
+
+def execute_stage(ctx: StageContext, sid: str) -> bool:
+    """Run one stage of ``ctx.plan`` under its lock and publish it; False if it was already done.
+
+    The one place a stage runs, for every executor (this process, a shard, a cluster job): the
+    lock keeps processes sharing a work dir from deleting each other's ``.partial`` directory.
+    """
+    workdir, stage = ctx.workdir, ctx.plan.stages[sid]
+    with stage_lock(workdir, sid, on_wait=ctx.status):
+        if is_done(workdir, sid):
+            return False
+        partial = partial_dir(workdir, sid, keep=stage.kind in RESUMABLE)
+        t = time.time()
+        extra = run_stage(ctx, stage, partial)
+        manifest = {
+            "stage": sid,
+            "kind": stage.kind,
+            "config": stage.config,
+            "deps": list(stage.deps),
+            "wall_s": round(time.time() - t, 2),
+            **_model_info(stage),
+            **provenance(),
+            **extra,
+        }
+        finish(workdir, sid, partial, manifest)
+    return True
 
 
 def _label(plan: Plan, sid: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from negneg.errors import UserInputError
+from negneg.experiments.executors import ClusterSpec
 from negneg.io import load_yaml_model
 
 
@@ -138,6 +139,9 @@ class Experiment(Strict):
     )
     paper_reference: str | None = Field(
         None, description="key of the paper's numbers to show beside ours (report)"
+    )
+    cluster: ClusterSpec | None = Field(
+        None, description="resources for `negneg run --executor slurm` (partition, GPUs, CPUs, memory, time)"
     )
     writes_calibration: bool = Field(
         False,

@@ -3,16 +3,21 @@
 A stage directory exists only once its work is complete: stages write into a sibling
 ``<hash>.partial`` directory and rename it at the end, so ``kill -9`` loses at most the stage in
 flight. Training keeps its ``.partial`` directory between attempts so it can resume from its last
-checkpoint.
+checkpoint. Processes that share a work dir (``--shard`` runs, cluster jobs) take a stage's lock
+(``<hash>.lock`` beside it) before touching its ``.partial`` directory, so none deletes another's
+work in flight: the second one waits, then finds the stage done and skips it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -28,6 +33,26 @@ def stage_dir(workdir: Path, stage_id: str) -> Path:
 
 def is_done(workdir: Path, stage_id: str) -> bool:
     return (stage_dir(workdir, stage_id) / MANIFEST).exists()
+
+
+@contextmanager
+def stage_lock(workdir: Path, stage_id: str, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the stage's exclusive lock: ``<workdir>/<kind>/<hash>.lock``, an ``flock`` that the
+    kernel releases when the holder exits or is killed, so a dead shard never blocks the others.
+    ``on_wait`` is told when another process holds it (we then block until it is free)."""
+    d = stage_dir(workdir, stage_id)
+    d.parent.mkdir(parents=True, exist_ok=True)
+    with open(d.with_name(d.name + ".lock"), "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait(f"waiting: {stage_id} is running in another process")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def partial_dir(workdir: Path, stage_id: str, *, keep: bool = False) -> Path:
