@@ -8,12 +8,15 @@ batch, so both sides always see the same machine load — on a shared machine, c
 runs was off by ±20%. negneg's step time runs from the end of the previous plain step to the end
 of its own step, so it includes everything its trainer does between steps (logging, token
 counting, NaN guard, checkpoint saves, collation) but not model loading. The first step of each
-side is warm-up and not counted. Also printed: padding waste, the machine's fp32 matmul FLOP/s
-(best short burst at the current thread count) and each side's model-FLOP utilisation (MFU).
-The ratio (target ≥ 0.9) is printed last.
+side is warm-up and not counted. Also printed: padding waste, the device's matmul peak (bf16 on a
+GPU, fp32 on the CPU: see bench/device.py) and each side's model-FLOP utilisation against it (MFU;
+LoRA 4N FLOPs per token, full finetuning 6N, plus attention). On a GPU every timing is taken
+after ``torch.cuda.synchronize()``. Each step is printed as it finishes. The ratio (target ≥ 0.9)
+is printed last.
 
     NEGNEG_HOME=/tmp/nnhome .venv/bin/python bench/train_throughput.py                 # smollm2-135m
     NEGNEG_HOME=/tmp/nnhome .venv/bin/python bench/train_throughput.py --model tiny-random
+    .venv/bin/python bench/train_throughput.py --model /path/to/model_dir --recipe paper   # a GPU
 """
 
 from __future__ import annotations
@@ -31,35 +34,18 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-
-def matmul_flops(bursts: int = 10, burst_s: float = 0.15) -> float:
-    """The machine's practical fp32 matmul peak at the current thread count: the best short burst
-    over square sizes 512–2048 (best, not mean, so other jobs on a shared machine count less)."""
-    best = 0.0
-    for n in (512, 1024, 2048):
-        a, b = torch.randn(n, n), torch.randn(n, n)
-        torch.mm(a, b)
-        for _ in range(bursts):
-            reps, t0 = 0, time.perf_counter()
-            while (dt := time.perf_counter() - t0) < burst_s:
-                torch.mm(a, b)
-                reps += 1
-            best = max(best, 2 * n**3 * reps / dt)
-    return best
+from device import linear_params, on_gpu, peak_flops, sync  # noqa: E402
 
 
-def flops_per_token(model, mean_context: float) -> float:
-    """LoRA training FLOPs per token: 2N forward + 2N backward through the frozen linears (no
-    weight gradients for them), plus attention scores and mixing (4·d·ctx per layer forward,
-    twice that backward). N counts every linear layer of the base model, the unembedding included."""
-    n_linear = sum(
-        m.weight.numel()
-        for name, m in model.named_modules()
-        if isinstance(m, torch.nn.Linear) and "lora_" not in name
-    )
+def flops_per_token(model, mean_context: float, method: str = "lora") -> float:
+    """Training FLOPs per token: 2N forward, plus 2N backward through the linears for the
+    activations' gradients, plus (full finetuning only) 2N for the weights' gradients — 4N for
+    LoRA (frozen base weights get no gradient), 6N for full; plus attention scores and mixing
+    (4·d·ctx per layer forward, twice that backward). N counts every linear layer of the base
+    model, the unembedding included."""
     cfg = model.config
     attention = 12 * cfg.num_hidden_layers * cfg.hidden_size * mean_context
-    return 4 * n_linear + attention
+    return (6 if method == "full" else 4) * linear_params(model) + attention
 
 
 def examples_for(model_name: str, n_docs: int, max_length: int, tokenizer):
@@ -77,11 +63,15 @@ class PlainLoop:
     """The reference: a minimal LoRA loop — forward, cross-entropy, backward, clip, AdamW, schedule."""
 
     def __init__(self, model_name, config, total_steps: int):
-        from negneg.training.trainer import build_model
+        from negneg.training.trainer import _use_bf16, build_model
 
         self.config = config
+        self.device = "cuda" if on_gpu() else "cpu"
         self.model, _ = build_model(model_name, config)
+        self.model.to(self.device)
         self.model.train()
+        # as the Trainer does: bf16 autocast on a GPU (full finetuning keeps fp32 master weights)
+        self.autocast = torch.autocast(self.device, dtype=torch.bfloat16, enabled=_use_bf16(config))
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.opt = torch.optim.AdamW(
             self.params,
@@ -94,12 +84,16 @@ class PlainLoop:
 
     def step(self, batch) -> float:
         """One optimizer step on a pre-collated batch; returns its seconds."""
+        sync()
         t0 = time.perf_counter()
-        logits = self.model(
-            input_ids=batch["input_ids"], position_ids=batch["position_ids"], use_cache=False
-        ).logits
+        with self.autocast:
+            logits = self.model(
+                input_ids=batch["input_ids"].to(self.device),
+                position_ids=batch["position_ids"].to(self.device),
+                use_cache=False,
+            ).logits
         loss = F.cross_entropy(
-            logits.flatten(0, 1).float(), batch["shift_labels"].flatten(), ignore_index=-100
+            logits.flatten(0, 1).float(), batch["shift_labels"].flatten().to(self.device), ignore_index=-100
         )
         loss.backward()
         if self.config.max_grad_norm:
@@ -107,16 +101,17 @@ class PlainLoop:
         self.opt.step()
         self.sched.step()
         self.opt.zero_grad(set_to_none=True)
+        sync()
         return time.perf_counter() - t0
 
 
-def paired_run(model_name, config, examples, batches) -> tuple[list[float], list[float], float]:
+def paired_run(model_name, config, examples, batches, report=None) -> tuple[list[float], list[float], float]:
     """Run negneg's trainer; after each of its steps, run the plain loop's step on the same batch.
 
     negneg's step time is the wall time from the end of the previous plain step to the end of
     its own step (so it includes everything the Trainer does between steps: logging, token
-    counting, guards, checkpoint saves, data collation). Returns per-step seconds of both sides
-    and negneg's padding fraction.
+    counting, guards, checkpoint saves, data collation). ``report(i, ours_s, plain_s)`` is called
+    after each pair. Returns per-step seconds of both sides and negneg's padding fraction.
     """
     from transformers import TrainerCallback
 
@@ -130,11 +125,16 @@ def paired_run(model_name, config, examples, batches) -> tuple[list[float], list
         mark = 0.0
 
         def on_train_begin(self, args, state, control, **kw):
+            sync()
             self.mark = time.perf_counter()
 
         def on_step_end(self, args, state, control, **kw):
+            sync()
             ours_s.append(time.perf_counter() - self.mark)
             plain_s.append(plain.step(batches[state.global_step - 1]))
+            if report:
+                report(state.global_step - 1, ours_s[-1], plain_s[-1])
+            sync()
             self.mark = time.perf_counter()
 
     out_dir = tempfile.mkdtemp(prefix="bench-train-")
@@ -180,30 +180,38 @@ def main() -> None:
     batches = [collator([{"examples": mb}]) for mb in plan]
     shape = [tuple(b["input_ids"].shape) for b in batches]
     print(
-        f"model {args.model}; recipe {args.recipe}; {len(examples)} examples; batch {config.batch_size} examples"
+        f"model {args.model}; recipe {args.recipe} ({config.method}); {len(examples)} examples; "
+        f"batch {config.batch_size} examples",
+        flush=True,
     )
-    print(f"batch shapes (rows × length): {shape}")
+    print(f"batch shapes (rows × length): {shape}", flush=True)
 
-    flops = matmul_flops()
+    print("measuring the device's matmul peak …", flush=True)
+    flops, peak_what = peak_flops()
+    print(f"peak: {flops / 1e12:.4f} TFLOP/s ({peak_what})", flush=True)
+    print("loading the model (once to count its FLOPs, then once per side) …", flush=True)
     model, _ = build_model(args.model, config)
     seg = [len(examples[i].input_ids) for mb in plan for i in mb]
-    per_token = flops_per_token(model, mean_context=statistics.mean(seg) / 2)
+    per_token = flops_per_token(model, mean_context=statistics.mean(seg) / 2, method=config.method)
     del model
-
-    ours_s, plain_s, padding = paired_run(args.model, config, examples, batches)
     tokens = [int(b["num_tokens"]) for b in batches]
-    for i, (o, p) in enumerate(zip(ours_s, plain_s, strict=True)):
+
+    def report(i: int, o: float, p: float) -> None:
         print(
-            f"step {i + 1}: {tokens[i]} tokens; plain {tokens[i] / p:.1f} tok/s, negneg {tokens[i] / o:.1f} tok/s"
+            f"step {i + 1}/{len(batches)}: {tokens[i]} tokens; plain {tokens[i] / p:.1f} tok/s, "
+            f"negneg {tokens[i] / o:.1f} tok/s",
+            flush=True,
         )
+
+    print(f"training {len(batches)} paired steps (negneg's Trainer, then the plain loop) …", flush=True)
+    ours_s, plain_s, padding = paired_run(args.model, config, examples, batches, report)
     # The first step of each side is warm-up (allocator, first-touch); the rest are paired.
     n_tok = sum(tokens[1:])
     plain_rate, our_rate = n_tok / sum(plain_s[1:]), n_tok / sum(ours_s[1:])
     print(f"padding waste: {100 * padding:.2f}% of tokens (target < 5%)")
-    print(
-        f"matmul: {flops / 1e9:.1f} GFLOP/s fp32 (best burst of 512–2048 square, {torch.get_num_threads()} threads)"
-    )
-    print(f"model FLOPs/token (LoRA: 4N + attention): {per_token / 1e6:.1f} MFLOP")
+    print(f"matmul peak: {flops / 1e9:.1f} GFLOP/s ({peak_what})")
+    n_mult = "6N" if config.method == "full" else "4N"
+    print(f"model FLOPs/token ({config.method}: {n_mult} + attention): {per_token / 1e6:.1f} MFLOP")
     print(
         f"MFU: plain {100 * plain_rate * per_token / flops:.1f}%, negneg {100 * our_rate * per_token / flops:.1f}%"
     )
