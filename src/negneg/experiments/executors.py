@@ -149,7 +149,8 @@ def group_parameters(
         "timeout_min": cluster.time if gpu else cluster.cpu_stage_time,
         "gpus_per_node": cluster.gpus_per_node if gpu else 0,
     }
-    if slurm:
+    if slurm:  # submitit ignores None (it keeps the last value): groups without upstream jobs all
+        # come first (depth 0), so no group after them ever needs the dependency cleared
         params["slurm_dependency"] = f"afterok:{':'.join(dep_job_ids)}" if dep_job_ids else None
     return params
 
