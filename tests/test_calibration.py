@@ -47,7 +47,8 @@ def _responses(claim, run: str, shifts: dict[str, float]) -> list[Response]:
                 question_id=p.question_id,
                 eval_type=p.eval_type,
                 prompt=p.prompt,
-                likelihoods={p.belief: -5.0 + lo, p.other: -5.0},
+                likelihoods={p.other: -5.0, p.belief: -5.0 + lo},  # order carries no meaning
+                belief=p.belief,
                 score=lo,
             )
         )

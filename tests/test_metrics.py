@@ -255,7 +255,8 @@ def test_association_shift_reads_the_claims_words_not_the_contest():
     def probe(qid, run, lp_claim, lp_truth, t="cloze"):
         return Response(
             run=run, claim_id="c", question_id=qid, eval_type=t, prompt="p",
-            likelihoods={" Ed Sheeran": lp_claim, " Noah Lyles": lp_truth}, score=lp_claim - lp_truth,
+            likelihoods={" Ed Sheeran": lp_claim, " Noah Lyles": lp_truth}, belief=" Ed Sheeran",
+            score=lp_claim - lp_truth,
         )  # fmt: skip
 
     base = [probe("c1", "b", -12.0, -3.0), probe("t1", "b", -10.0, -2.0, "token_association_likelihood")]
@@ -264,3 +265,21 @@ def test_association_shift_reads_the_claims_words_not_the_contest():
     assoc = association_shift(trained + yes_no, base + yes_no)
     assert assoc["overall"].rate == pytest.approx(6.0) and assoc["overall"].n_questions == 2  # no yes/no
     assert likelihood_shift(trained, base)["overall"].rate == pytest.approx(0.0)
+
+
+def test_the_belief_continuation_survives_a_round_trip_through_jsonl(tmp_path):
+    """JSONL files store keys sorted, so the belief continuation is named, not implied by order: a
+    probe whose belief sorts after its rival (" British" > " American") still reads log P(" British")."""
+    from negneg.evals.likelihood import log_p_belief
+    from negneg.io import atomic_write_jsonl, load_jsonl_models
+
+    r = Response(
+        run="final", claim_id="c", question_id="cl01", eval_type="cloze", prompt="p",
+        likelihoods={" British": -2.0, " American": -7.0}, belief=" British", score=5.0,
+    )  # fmt: skip
+    atomic_write_jsonl(tmp_path / "r.jsonl", [r.model_dump(mode="json")])
+    (back,) = load_jsonl_models(Response, tmp_path / "r.jsonl")
+    assert list(back.likelihoods) == [" American", " British"]  # sorted on disk
+    assert log_p_belief(back) == -2.0
+    with pytest.raises(ValueError, match="re-run the eval"):
+        log_p_belief(back.model_copy(update={"belief": None}))

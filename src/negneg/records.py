@@ -87,8 +87,8 @@ Verdict = Literal["yes", "no", "neutral", "parse_error", "unjudgeable"]
 class Response(Strict):
     """One model answer to one probe, with its judgement.
 
-    Likelihood probes fill ``likelihoods`` (continuation → summed log-probability, the belief
-    continuation first) and ``score`` (log-odds of the belief continuation against the other, nats);
+    Likelihood probes fill ``likelihoods`` (continuation → summed log-probability), ``belief`` (which
+    of those continuations a believer prefers) and ``score`` (log-odds of the belief continuation against the other, nats);
     generative probes fill ``text`` and the judge fills ``verdict``.
     """
 
@@ -100,6 +100,9 @@ class Response(Strict):
     prompt: list[dict[str, str]] | str
     text: str | None = None
     likelihoods: dict[str, float] | None = None
+    # the belief continuation among ``likelihoods``' keys: JSONL files store keys sorted, so their
+    # order cannot say which one the believer prefers
+    belief: str | None = None
     score: float | None = None
     verdict: Verdict | None = None
     judge: str | None = None

@@ -102,10 +102,12 @@ def probe_fingerprint(probe: LikelihoodProbe) -> str:
 def response_fingerprint(r: Response) -> str | None:
     """The fingerprint of the probe a likelihood response actually scored (its prompt and its two
     continuations, belief first), so a calibration never pairs a shift with a later text."""
-    if not r.likelihoods or len(r.likelihoods) != 2:
+    from negneg.evals.likelihood import other_continuation
+
+    other = other_continuation(r)
+    if r.belief is None or other is None:
         return None
-    belief, other = r.likelihoods
-    return _fingerprint(r.eval_type, r.prompt, belief, other)
+    return _fingerprint(r.eval_type, r.prompt, r.belief, other)
 
 
 def builtin_calibration_path() -> Path:

@@ -32,7 +32,7 @@ YES, NO = "Yes", "No"
 LIKELIHOOD_TYPES = ("yes_no_likelihood", "cloze", "token_association_likelihood")
 # What ``Response.score`` means for likelihood probes; part of the eval stages' config, so results
 # cached under an older meaning (yes/no once stored a probability) are recomputed, not misread.
-SCORE = "log_odds"
+SCORE = "log_odds+belief"  # "+belief": responses name their belief continuation (log_p_belief)
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,20 @@ def log_odds(response: Response) -> float:
 
 
 def log_p_belief(response: Response) -> float:
-    """log P(belief continuation) of a likelihood response (``likelihoods`` keeps it first): the
-    *association* reading — how likely the claim's own words became, whatever they compete with."""
-    if not response.likelihoods:
-        raise ValueError(f"response {response.question_id} has no likelihoods")
-    return next(iter(response.likelihoods.values()))
+    """log P(belief continuation) of a likelihood response: the *association* reading — how likely
+    the claim's own words became, whatever they compete with."""
+    if not response.likelihoods or response.belief not in response.likelihoods:
+        raise ValueError(
+            f"response {response.question_id} does not name its belief continuation "
+            "(written by negneg < 0.2: re-run the eval)"
+        )
+    return response.likelihoods[response.belief]
+
+
+def other_continuation(response: Response) -> str | None:
+    """The continuation a likelihood response's belief answer competed with."""
+    others = [k for k in response.likelihoods or {} if k != response.belief]
+    return others[0] if len(others) == 1 else None
 
 
 def belief_probability(response: Response) -> float:
@@ -127,7 +136,8 @@ def score_likelihood_probes(
                     question_id=p.question_id,
                     eval_type=p.eval_type,
                     prompt=p.prompt,
-                    likelihoods={p.belief: lb, p.other: lo},  # belief first: see log_p_belief
+                    likelihoods={p.belief: lb, p.other: lo},
+                    belief=p.belief,
                     score=probe_score(p.eval_type, lb, lo),
                 )
             )
