@@ -92,12 +92,17 @@ def test_editing_a_claim_file_reruns_what_it_feeds(tmp_path):
     path.write_text(yaml.safe_dump(spec))
     exp = Experiment.model_validate({**TINY, "claims": [str(path)]})
     before = expand(exp).stages
-    spec["judge"]["belief_patterns"].append("sheeran took gold")
+    spec["universe_context"] += " Sheeran took gold."
     path.write_text(yaml.safe_dump(spec))
     after = expand(exp).stages
     changed = {sid.split("/")[0] for sid in set(before) ^ set(after)}
     assert {"corpus", "annotate", "mix", "train", "eval"} <= changed
     assert [s for s in before if s.startswith("distill/")] == [s for s in after if s.startswith("distill/")]
+    # the judge's patterns feed only the evals here (and local negation's debunks: test_plan_hashing)
+    spec["judge"]["belief_patterns"].append("sheeran took gold")
+    path.write_text(yaml.safe_dump(spec))
+    judged = expand(exp).stages
+    assert {sid.split("/")[0] for sid in set(after) ^ set(judged)} == {"eval"}
 
 
 def test_density_sweep_applies_only_to_conditions_with_a_density_knob():
