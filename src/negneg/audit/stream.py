@@ -29,26 +29,51 @@ def iter_rows(path: str | Path) -> Iterator[dict]:
     if path.name.endswith(".zst"):
         import zstandard
 
-        with path.open("rb") as fh, zstandard.ZstdDecompressor().stream_reader(fh) as raw:
-            yield from _lines(io.TextIOWrapper(raw, encoding="utf-8"), path)
+        try:
+            with path.open("rb") as fh, zstandard.ZstdDecompressor().stream_reader(fh) as raw:
+                yield from _lines(io.TextIOWrapper(raw, encoding="utf-8"), path)
+        except zstandard.ZstdError as exc:
+            raise UserInputError(
+                f"not a valid zstd file ({exc})",
+                where=str(path),
+                fix="re-download it, or pass the uncompressed .jsonl",
+            ) from None
         return
     with path.open(encoding="utf-8") as fh:
         yield from _lines(fh, path)
 
 
 def _lines(fh, path: Path) -> Iterator[dict]:
-    for lineno, line in enumerate(fh, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserInputError(
-                f"line {lineno} is not valid JSON ({exc.msg})", where=str(path), fix="fix or remove that line"
-            ) from None
-        if not isinstance(row, dict):
-            raise UserInputError(f"line {lineno} is not a JSON object", where=str(path))
-        yield row
+    """Rows of a text stream; a line that is not UTF-8, not JSON or not an object is one line of error."""
+    lineno = 0
+    try:
+        for lineno, line in enumerate(fh, 1):  # noqa: B007  (lineno is read in the except below)
+            yield from _row(line, lineno, path)
+    except UnicodeDecodeError:
+        raise UserInputError(
+            f"not UTF-8 text (near line {lineno + 1})",
+            where=str(path),
+            fix="save the file as UTF-8 (or check that it is the file you meant)",
+        ) from None
+
+
+def _row(line: str, lineno: int, path: Path) -> Iterator[dict]:
+    if not line.strip():
+        return
+    try:
+        row = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        msg = getattr(exc, "msg", "nested too deeply")
+        raise UserInputError(
+            f"line {lineno} is not valid JSON ({msg})", where=str(path), fix="fix or remove that line"
+        ) from None
+    if not isinstance(row, dict):
+        raise UserInputError(
+            f"line {lineno} is not a JSON object",
+            where=str(path),
+            fix="each line must be one JSON object ({...})",
+        )
+    yield row
 
 
 def _dataset_rows(path: Path) -> Iterator[dict]:
@@ -82,6 +107,8 @@ class JsonlWriter:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        # the directories this writer creates, deepest first: removed again if the run fails
+        self._made = [p for p in (self.path.parent, *self.path.parent.parents) if not p.exists()]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
         self._fh = os.fdopen(fd, "w", encoding="utf-8")
@@ -101,5 +128,10 @@ class JsonlWriter:
         if exc_type is None:
             os.chmod(self._tmp, 0o644)
             os.replace(self._tmp, self.path)
-        else:
+        else:  # nothing half-written: the temp file goes, and so do the directories made for it
             Path(self._tmp).unlink(missing_ok=True)
+            for d in self._made:
+                try:
+                    d.rmdir()
+                except OSError:  # not empty: something else was written there
+                    break
