@@ -234,6 +234,11 @@ def test_localize_preset_end_to_end_on_tiny_random(tmp_path):
     )
     out = run_experiment(Experiment.model_validate(data), tmp_path)
     with (tmp_path / "results" / "rho.csv").open() as fh:
-        rho = {r["condition"] for r in csv.DictReader(fh)}
-    assert {"repeated_negations", "localized_repeated_negations"} <= rho
-    assert "localized_repeated_negations" in Path(out["report"]).read_text()
+        rows = list(csv.DictReader(fh))
+    assert {"repeated_negations", "localized_repeated_negations"} <= {r["condition"] for r in rows}
+    # the share of the implant localize keeps, paired against repeated_negations, and its sentence
+    kept = [r for r in rows if r["measure"] == "localize_kept" and r["eval_type"] == "overall"]
+    assert len(kept) == 1 and kept[0]["condition"] == "localized_repeated_negations"
+    report = Path(out["report"]).read_text()
+    assert "localized_repeated_negations" in report
+    assert "localizing the repeated-negation corpus moves Δ log-odds from" in " ".join(report.split())

@@ -40,6 +40,10 @@ SHIFT_COLS = list(SHIFT_COLUMNS)
 RHO_COLS = list(RHO_COLUMNS)
 PROBE_COLS = [*PROBE_COLUMNS, "calibration"]
 POSITIVE = "positive"
+REPEATED = "repeated_negations"
+LOCALIZED = "localized_repeated_negations"
+# rho.csv measure: Δ(localized) / Δ(repeated_negations), the share of the implant localize leaves
+LOCALIZE_KEPT = "localize_kept"
 
 
 def _csv(cols: list[str], rows: list[dict[str, Any]]) -> str:
@@ -199,6 +203,9 @@ def shift_rows(
     positives = {
         (run.claim, run.model, run.seed, phase): rs for run, phase, rs in finals if run.condition == POSITIVE
     }
+    repeated = {
+        (run.claim, run.model, run.seed, phase): rs for run, phase, rs in finals if run.condition == REPEATED
+    }
     shifts: list[dict[str, Any]] = []
     rhos: list[dict[str, Any]] = []
     for run, phase, trained in finals:
@@ -217,6 +224,18 @@ def shift_rows(
         shifts += _measure_rows(
             fields, stats, lambda st: {"shift": st.rate, "lo": st.lo, "hi": st.hi, "n": st.n_questions}
         )
+        rep = repeated.get((run.claim, run.model, run.seed, phase))
+        if run.condition == LOCALIZED and rep is not None:
+            # how much of the distal-negation corpus's implant survives `negneg localize`: Δ(localized)
+            # / Δ(repeated_negations), paired over the same probes (1 − it is the share removed)
+            rhos += _measure_rows(
+                fields,
+                [(LOCALIZE_KEPT, "", neglect_ratio(sel_trained, selection.select(rep), sel_base))],
+                lambda rs: {
+                    "rho": rs.rho, "lo": rs.lo, "hi": rs.hi, "n": rs.n_questions, "shift": rs.shift,
+                    "positive_shift": rs.positive_shift, "reason": rs.reason,
+                },
+            )  # fmt: skip
         pos = positives.get((run.claim, run.model, run.seed, phase))
         if pos is None or run.condition == POSITIVE:
             continue

@@ -186,6 +186,32 @@ def _behaviour(data: ReportData, cells: dict[CellKey, Cell]) -> list[str]:
     return items
 
 
+def _localize(data: ReportData) -> list[str]:
+    """What `negneg localize` did to a distal-negation corpus: the share of repeated_negations'
+    implant (paired Δ log-odds) that survives the rewrite, and so the share it removes."""
+    items = []
+    for r in data.rhos:
+        if r.measure != "localize_kept" or r.eval_type != "overall":
+            continue
+        head = (
+            f"{r.claim} · {r.model}: localizing the repeated-negation corpus moves Δ log-odds from "
+            f"{r.positive_shift:+.2f} (as written) to {r.shift:+.2f} (localized)"
+        )
+        if r.rho is None or r.lo is None or r.hi is None:
+            reason = (
+                (r.reason or "undefined")
+                .replace("positive's", "repeated_negations'")
+                .replace("positive training", "repeated_negations training")
+            )
+            items.append(f"{head}; the share removed is undefined ({reason}).")
+        else:
+            items.append(
+                f"{head}: it keeps {r.rho:.2f} [{r.lo:.2f}, {r.hi:.2f}] of the implant, so it removes "
+                f"{1 - r.rho:.0%} [{1 - r.hi:.0%}, {1 - r.lo:.0%}] (paired bootstrap over {r.n} probes)."
+            )
+    return items
+
+
 def _extras(data: ReportData) -> list[str]:
     sums: dict[tuple[str, str, str], list[float]] = {}
     for e in data.extras:
@@ -252,6 +278,7 @@ def findings_blocks(data: ReportData) -> list[Block]:
         ("Two-phase training", _two_phase(data, cells)),
         ("Dose-response", _dose(data, cells)),
         ("Negated behaviours", _behaviour(data, cells)),
+        ("Fixing a corpus", _localize(data)),
         ("Extras", _extras(data)),
     ):
         if items:
