@@ -201,7 +201,13 @@ def test_gemma3_loads_and_answers_in_the_raw_format():
 
 def test_side_by_side_table_and_sentence():
     from negneg.report.aggregate import Cell, Variant
-    from negneg.report.neglect import ClaimView, Ratio, cross_model_sentence, side_by_side
+    from negneg.report.neglect import (
+        ClaimView,
+        Ratio,
+        _console_by_condition,
+        cross_model_sentence,
+        side_by_side,
+    )
 
     pos, neg, cor = Variant("positive"), Variant("negated"), Variant("corrected")
 
@@ -238,6 +244,16 @@ def test_side_by_side_table_and_sentence():
     sentence = cross_model_sentence(views)
     assert "agrees (95% CIs overlap) for negated" in sentence and "differs for corrected" in sentence
     assert cross_model_sentence(views[:1]) is None
+    # on a terminal the models of a condition sit on adjacent rows (columns would not fit 80)
+    head, lines = _console_by_condition(views)
+    assert head == ["condition", "model", "Δ log-odds [95% CI]", "ρ [95% CI]", "paper ρ"]
+    assert [line[:2] for line in lines[:4]] == [
+        ["positive", "smollm2-135m"],
+        ["", "gemma3-270m"],
+        ["negated", "smollm2-135m"],
+        ["", "gemma3-270m"],
+    ]
+    assert lines[0][3] == "1" and lines[3][3] == "1.00 [0.70, 1.30]"
 
 
 def test_varlen_attention_keeps_a_sliding_window():

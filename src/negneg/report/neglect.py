@@ -294,7 +294,7 @@ def console_rows(
     if not views:
         return None
     if len({v.model for v in views}) > 1:
-        return side_by_side(views, judged=False)
+        return _console_by_condition(views)
     multi_claim = len({v.claim for v in views}) > 1
     judge = next((v.judge for v in views if v.judge), None)
     header = (["claim"] if multi_claim else []) + [
@@ -323,6 +323,22 @@ def console_rows(
 
 
 # --------------------------------------------------------------------------------- across models
+def _console_by_condition(views: Sequence[ClaimView]) -> tuple[list[str], list[list[str]]]:
+    """Several models on a terminal: one row per condition × model, the models of a condition on
+    adjacent rows (the report's "Across models" table puts them in columns, too wide for 80)."""
+    header, rows = side_by_side(views, judged=False)
+    models = list(dict.fromkeys(v.model for v in views))
+    lead = len(header) - 1 - 2 * len(models)  # claim and condition columns
+    out_header = header[:lead] + ["model", "Δ log-odds [95% CI]", "ρ [95% CI]", "paper ρ"]
+    out = []
+    for row in rows:
+        for i, m in enumerate(models):
+            delta, rho = row[lead + 2 * i], row[lead + 2 * i + 1]
+            label = row[:lead] if i == 0 else [""] * lead
+            out.append([*label, m, delta, "1" if rho == "1 (reference)" else rho, row[-1] if i == 0 else ""])
+    return out_header, out
+
+
 def side_by_side(views: Sequence[ClaimView], judged: bool = True) -> tuple[list[str], list[list[str]]]:
     """One row per claim × condition, each model's Δ log-odds and ρ next to the other's (models in
     the run's order), then the paper's ρ; with ``judged``, each model's judged ρ as well."""
@@ -361,6 +377,9 @@ def side_by_side(views: Sequence[ClaimView], judged: bool = True) -> tuple[list[
                     jr = view.judged_rho.get(v) if view else None
                     line.append("" if v.condition == POSITIVE else (jr.fmt() if jr else "—"))
             rows.append(line)
+    if judge and all(cell in ("", "–", "—") for line in rows for cell in line[-len(models) :]):
+        # no judged ρ defined anywhere (positive's judged shift within noise): the columns say nothing
+        header, rows = header[: -len(models)], [line[: -len(models)] for line in rows]
     return header, rows
 
 
