@@ -18,11 +18,11 @@ from negneg.experiments.schema import Experiment
 # batched sampling (32 conversations per call) as a whole stage sees it — the quickstart's six
 # evals took 34 s each for 50 answers × 40 tokens plus the likelihood probes, i.e. ~60 tok/s.
 # gemma3-270m: SmolLM2's rates divided by what `negneg run cross-model` measured side by side on
-# the same (shared) CPU — LoRA training 4.4× slower (22 vs 97 tokens/s), evals 3.3× slower (its
-# 262k-token vocabulary makes every logit row 5× wider).
-TRAIN_TOK_S = {"smollm2-135m": 130.0, "gemma3-270m": 30.0, "tiny-random": 6000.0}
-GEN_TOK_S = {"smollm2-135m": 60.0, "gemma3-270m": 18.0, "tiny-random": 3000.0}
-SCORE_REQ_S = {"smollm2-135m": 12.0, "gemma3-270m": 3.6, "tiny-random": 400.0}
+# the same (shared) CPU: LoRA training 2.5× slower (35 vs 89 tokens/s, mean of five runs each), evals
+# 2.4× slower (20 vs 8 min for six) — its 262k-token vocabulary makes every logit row 5× wider.
+TRAIN_TOK_S = {"smollm2-135m": 130.0, "gemma3-270m": 52.0, "tiny-random": 6000.0}
+GEN_TOK_S = {"smollm2-135m": 60.0, "gemma3-270m": 25.0, "tiny-random": 3000.0}
+SCORE_REQ_S = {"smollm2-135m": 12.0, "gemma3-270m": 5.0, "tiny-random": 400.0}
 DEFAULT_SCALE = 135e6  # other models: scale the SmolLM2 numbers by parameter count when unknown
 
 
