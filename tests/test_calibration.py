@@ -269,3 +269,20 @@ def test_shipped_calibration_covers_every_builtin_claim_with_ten_valid_probes():
         status = probe_status(load_claim(cid), cal)
         valid = sum(s == "valid" for s in status.values())
         assert valid >= 10, f"{cid}: {valid} valid probes in the shipped calibration"
+
+
+def test_results_refuse_likelihood_responses_that_do_not_name_their_belief(tmp_path):
+    """Responses written before Response.belief existed cannot give the association reading (their
+    keys were stored sorted); collecting results from them is one line asking for a rerun."""
+    from negneg.experiments.results import _final_responses
+    from negneg.experiments.stagedir import stage_dir
+    from negneg.io import atomic_write_jsonl
+
+    claim = load_claim(CLAIM)
+    old = [r.model_copy(update={"belief": None}) for r in _responses(claim, "final", {})]
+    path = stage_dir(tmp_path, "eval/abc") / "responses.jsonl"
+    atomic_write_jsonl(path, [r.model_dump(mode="json") for r in old])
+    with pytest.raises(UserInputError, match="rerun the experiment"):
+        _final_responses(tmp_path, "eval/abc")
+    atomic_write_jsonl(path, [r.model_dump(mode="json") for r in _responses(claim, "final", {})])
+    assert len(_final_responses(tmp_path, "eval/abc")) == len(old)

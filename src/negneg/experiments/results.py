@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from negneg import __version__
+from negneg.errors import UserInputError
 from negneg.evals.calibration import CALIBRATION_FILE, ProbeSelection
 from negneg.experiments.plan import Plan, Run
 from negneg.experiments.schema import Experiment
@@ -118,7 +119,14 @@ def _final_responses(workdir: Path, sid: str) -> list[Response]:
     path = stage_dir(workdir, sid) / "responses.jsonl"
     if not path.exists():
         return []
-    return [r for r in load_jsonl_models(Response, path) if r.run == "final"]
+    rs = [r for r in load_jsonl_models(Response, path) if r.run == "final"]
+    if any(r.likelihoods and r.belief is None for r in rs):
+        raise UserInputError(
+            "likelihood responses from an older negneg (they do not name their belief continuation)",
+            where=str(path),
+            fix="rerun the experiment with `negneg run EXPERIMENT -w WORKDIR`: the evals rerun, training is reused",
+        )
+    return rs
 
 
 Finals = list[tuple[Run, int | None, list[Response]]]
