@@ -449,7 +449,12 @@ def anchor_chats(
         return [a[0] for a in model.generate([[{"role": "user", "content": q}] for q in batch], params)]
 
     answers = _generate_cached(
-        _cache_file(cache_dir, cache_id(model), seed, "anchor"), inputs, meta, generate, _chunk(model), progress
+        _cache_file(cache_dir, cache_id(model), seed, "anchor"),
+        inputs,
+        meta,
+        generate,
+        _chunk(model),
+        progress,
     )
     return [
         [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
