@@ -286,3 +286,22 @@ def test_results_refuse_likelihood_responses_that_do_not_name_their_belief(tmp_p
         _final_responses(tmp_path, "eval/abc")
     atomic_write_jsonl(path, [r.model_dump(mode="json") for r in _responses(claim, "final", {})])
     assert len(_final_responses(tmp_path, "eval/abc")) == len(old)
+
+
+def test_agreement_between_two_calibrations():
+    from negneg.evals.calibration import agreement
+
+    claim = load_claim(CLAIM)
+    first = _calibration(claim, {"cl01": False, "cl02": False}).claims[CLAIM]
+    same = agreement(first, first)
+    assert same.n_probes == len(first.probes) and same.label_agreement == 1.0 and same.pearson == 1.0
+    assert same.kept_shift == 1.0 and same.dropped_shift == -1.0
+    flipped = first.model_copy(
+        update={
+            "probes": [e.model_copy(update={"valid": not e.valid, "shift": -e.shift}) for e in first.probes]
+        }
+    )
+    other = agreement(first, flipped)
+    assert other.label_agreement == 0.0 and other.pearson == -1.0 and other.kept_shift == -1.0
+    edited = first.model_copy(update={"probes": [first.probes[0].model_copy(update={"fingerprint": "x"})]})
+    assert agreement(first, edited).n_probes == 0

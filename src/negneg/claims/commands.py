@@ -163,6 +163,11 @@ def calibration_cmd(
     ),
     calibration: Path = typer.Option(None, help="show this calibration file instead of the shipped one"),
     probes: bool = typer.Option(False, "--probes", help="list every probe's shift and status"),
+    compare: Path = typer.Option(
+        None,
+        help="a retest: another calibration run (work dir or probe_calibration.json, another reserved "
+        "seed); prints how well the two agree per claim",
+    ),
 ) -> None:
     """Show which likelihood probes the probe calibration found valid (positive training moves them
     toward the claim); the default likelihood measure pools only those (and uncalibrated ones).
@@ -207,6 +212,23 @@ def calibration_cmd(
             console.print(detail)
     console.print(table)
     console.print(cal.rule, highlight=False)
+    if compare is not None:
+        from negneg.evals.calibration import agreement
+
+        other = load_calibration(
+            compare / "results" / "probe_calibration.json" if compare.is_dir() else compare
+        )
+        retest = Table(
+            "claim", "probes", "same label", "r (shifts)", "retest Δ: kept", "retest Δ: left out",
+            title="retest: the same probes on another corpus seed",
+        )  # fmt: skip
+        for cid in sorted(set(cal.claims) & set(other.claims)):
+            a = agreement(cal.claims[cid], other.claims[cid])
+            retest.add_row(
+                cid, str(a.n_probes), f"{a.label_agreement:.0%}", f"{a.pearson:.2f}",
+                f"{a.kept_shift:+.2f}", f"{a.dropped_shift:+.2f}",
+            )  # fmt: skip
+        console.print(retest)
 
 
 def _default_tokenizer():

@@ -269,6 +269,39 @@ def _probe_order(claim: ClaimSpec):
     return lambda k: (order.get(k, len(order)), k)
 
 
+class Agreement(Strict):
+    """Two calibrations of one claim (two corpus seeds) compared on the probes both scored with
+    the same text: does the selection reproduce?"""
+
+    claim_id: str
+    n_probes: int
+    label_agreement: float = Field(description="share of probes both call valid or both invalid")
+    pearson: float = Field(description="correlation of the two runs' per-probe shifts")
+    kept_shift: float = Field(description="the retest's mean shift over probes the first run kept")
+    dropped_shift: float = Field(description="the retest's mean shift over probes the first run left out")
+
+
+def agreement(first: ClaimCalibration, retest: ClaimCalibration) -> Agreement:
+    import numpy as np
+
+    a = {(e.eval_type, e.question_id): e for e in first.probes}
+    b = {(e.eval_type, e.question_id): e for e in retest.probes}
+    keys = [k for k in a if k in b and a[k].fingerprint == b[k].fingerprint]
+    x = np.array([a[k].shift for k in keys])
+    y = np.array([b[k].shift for k in keys])
+    kept = [b[k].shift for k in keys if a[k].valid]
+    dropped = [b[k].shift for k in keys if not a[k].valid]
+    nan = float("nan")
+    return Agreement(
+        claim_id=first.claim_id,
+        n_probes=len(keys),
+        label_agreement=float(np.mean([a[k].valid == b[k].valid for k in keys])) if keys else nan,
+        pearson=float(np.corrcoef(x, y)[0, 1]) if len(keys) > 2 else nan,
+        kept_shift=float(np.mean(kept)) if kept else nan,
+        dropped_shift=float(np.mean(dropped)) if dropped else nan,
+    )
+
+
 def merge_calibration(old: ProbeCalibration, new: ProbeCalibration) -> ProbeCalibration:
     """``old`` with every claim that ``new`` calibrated replaced by ``new``'s entry."""
     return ProbeCalibration(rule=new.rule, claims={**old.claims, **new.claims})
