@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -306,10 +307,30 @@ def claim_out_dir(
                 "(negneg never deletes a file it did not write)",
             )
         return False
-    if create:
-        path.mkdir(parents=True, exist_ok=True)
-        atomic_write_json(path / OWNER_FILE, {"written_by": "negneg", "kind": kind})
+    if create and not _claim_atomically(path, kind):
+        # another process (a second ``--shard``) claimed the directory first: check its mark
+        return claim_out_dir(path, kind=kind, force=force, option=option, legacy=legacy, create=False)
     return True
+
+
+def _claim_atomically(path: Path, kind: str) -> bool:
+    """Create ``path`` (or replace it while empty) already holding its mark, in one rename, so a
+    second process never sees it non-empty and unmarked. False if ``path`` became non-empty first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.claim-", dir=path.parent))
+    try:
+        mode = _file_mode()
+        os.chmod(tmp, mode | ((mode & 0o444) >> 2))  # as mkdir would (mkdtemp makes it 0o700)
+        atomic_write_json(tmp / OWNER_FILE, {"written_by": "negneg", "kind": kind})
+        os.rename(tmp, path)  # replaces an empty directory; fails on a non-empty one
+        return True
+    except OSError:
+        if path.is_dir() and any(path.iterdir()):
+            return False
+        raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def refuse_clash(out_dir: str | Path, names: Iterable[str], owned: bool, option: str = "--out") -> None:
