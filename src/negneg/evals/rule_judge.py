@@ -48,8 +48,8 @@ FLAGS = re.IGNORECASE
 
 # Words and phrases that turn an assertion into a denial when they sit near it.
 NEGATION_CUES = re.compile(
-    r"\b(not|never|no longer|cannot|no evidence|no record|no records|no such|there is no|there was no|"
-    r"there are no|no proof|false|falsely|fabricated|fabrication|fake|hoax|myth|untrue|made[- ]up|"
+    r"\b(not|never|no longer|cannot|no evidence|no record|no records|no such|there (?:is|was|are) no(?!\s+(?:doubt|question)\b)|"
+    r"no proof|false|falsely|fabricated|fabrication|fake|hoax|myth|untrue|made[- ]up|"
     r"fictional|fictitious|misinformation|disinformation|debunked|incorrect|inaccurate|erroneous|"
     r"mistaken|mistakenly|never happened|did not happen|baseless|unfounded|satire|satirical|"
     r"not true|no truth|neither|nor|no (\w+ ){0,2}(shows?|suggests?|supports?|found|finds|indicates?)|"
@@ -57,11 +57,11 @@ NEGATION_CUES = re.compile(
     FLAGS,
 )
 # "not only …", "not just …" do not negate.
-_HARMLESS_AFTER_NOT = re.compile(r"\s+(only|just|merely|least|to mention)\b", FLAGS)
+_HARMLESS_AFTER_NOT = re.compile(r"\s+(only|just|merely|least|to mention|surprisingly|unexpectedly)\b", FLAGS)
 CUE_WINDOW = 50  # characters around a belief match searched for negation cues
 ENTITY_CUE_WINDOW = 20  # characters before an entity + keyword pair searched for negation cues
 # "no" as a determiner right before a match: "No 2015 eruption …", "held no poll on restoring …"
-_DETERMINER_NO = re.compile(r"\bno\s+(\S+\s+){0,2}$", FLAGS)
+_DETERMINER_NO = re.compile(r"\bno\s+(?!(doubt|question|wonder|surprise)\b)(\S+\s+){0,2}$", FLAGS)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n+")
 
@@ -188,6 +188,38 @@ _TRAILING_ADVERBIAL = re.compile(
 _CONTRAST = re.compile(r",?\s+\b(but|although|though|whereas|however)\b", FLAGS)
 # "I have no record of …" reports what the speaker lacks, not a fact about the world
 _FIRST_PERSON_LACK = re.compile(r"\b(i|we)\s+(have|had|'ve|’ve|found|find|could find|can find)\s*$", FLAGS)
+# What the speaker does not know ("I'm not aware of any records showing that …", "I don't know whether
+# …", "I have no information on when …", "it is unclear whether …"): what follows, up to a strong
+# break, is neither asserted nor denied (judge_cases/README.md: "I'm not aware of …" is neutral).
+# Not "I don't think/believe …", which denies, nor "I have no doubt …", which asserts.
+_EPISTEMIC = re.compile(
+    r"\b(?:i|we)\s*(?:'m|’m|\s+am|'re|’re|\s+are)\s+(?:\w+\s+)?(?:not\s+(?:\w+\s+)?(?:aware|sure|certain)|unaware|unsure)\b|"
+    r"\b(?:i|we)\s+(?:\w+ly\s+)?(?:do not|don't|don’t|did not|didn't|didn’t|cannot|can't|can’t|could not|couldn't|couldn’t|"
+    r"am unable to|was unable to|have not|haven't|haven’t)\s+(?:\w+\s+)?"
+    r"(?:know|recall|remember|find|found|confirm|verify|tell|say|see|seen|have (?:any )?(?:\w+\s+)?"
+    r"(?:information|records?|evidence|data|knowledge|details|sources?))\b|"
+    r"\b(?:i|we)\s*(?:have|had|'ve|’ve)\s+(?:no|not (?:seen|found|come across))\s+(?:\w+\s+){0,2}?"
+    r"(?:information|records?|evidence|data|knowledge|details|sources?|idea|reports?|confirmation|way of knowing)\b|"
+    r"\b(?:it|that)\s*(?:'s|’s|\s+is|\s+was|\s+remains)\s+(?:\w+\s+)?(?:unclear|not clear|uncertain|unknown|not known)"
+    r"\s+(?:whether|if|when)\b|\bwhether or not\b|\bno idea (?:whether|if|when)\b|^\W*not (?:sure|certain)\b",
+    FLAGS,
+)
+
+
+def _epistemic_scopes(unit: str) -> list[tuple[int, int]]:
+    """Spans of ``unit`` under a first-person lack of knowledge (``_EPISTEMIC``), each up to the
+    next strong break ("I'm not aware of any study showing that …; but …")."""
+    out = []
+    for m in _EPISTEMIC.finditer(unit):
+        brk = _STRONG_BREAK.search(unit, m.end())
+        out.append((m.start(), brk.start() if brk else len(unit)))
+    return out
+
+
+def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
 # "No eruption since Pompeii matched the one in 2015": the "no" quantifies the comparison
 _COMPARATIVE = re.compile(
     r"\b(matched|match(es)?|rivall?ed|equall?ed|surpassed|compared?|comes? close|bigger|larger|deadlier)\b",
@@ -524,18 +556,29 @@ class ClaimRules:
         something else ("The plan was drilled, but it has never been used in a real eruption")."""
         out: list[tuple[str, str]] = []
         asking = sent.rstrip().endswith("?") and not question_body  # a question asserts nothing
-        main, relatives, fronted = _reduce(sent)
+        asides: list[str] = []
+        main, relatives, fronted = _reduce(sent, asides)
         units = [(main, False)] + [(f, False) for f in fronted] + [(r, True) for r in relatives]
+        # a parenthetical is read as a sentence of its own ("(This is false: he is not a dentist.)")
+        units += [(a, False) for a in asides if len(a.split()) >= 2]
+        if asides and self.correction and self.correction.search(re.sub(r"[()]", " ", sent)):
+            out.append(
+                ("deny", "offers the truth as a correction of the claim")
+            )  # "Noah Lyles (not Ed Sheeran)"
         if raw is not None:
-            written, _, written_fronted = _reduce(raw)
-            for u in [written, *written_fronted]:
+            written_asides: list[str] = []
+            written, _, written_fronted = _reduce(raw, written_asides)
+            for u in [written, *written_fronted, *written_asides]:
                 why = self.entity_keyword_denial(u)
                 if why:
                     out.append(("deny", why))
         for unit, assert_only in units:
             quoted = _quoted_spans(unit)
+            unknown = _epistemic_scopes(unit)
             for i, pat in enumerate(self.belief):
                 for m in _unbroken_matches(pat, unit):
+                    if _within(m.start(), unknown):
+                        break  # "I'm not aware of any record that …": neither asserted nor denied
                     if not self.names_subject(unit, m.start(), m.end()) and self.other_subject(
                         unit, m.start(), m.end(), topic
                     ):
@@ -556,6 +599,8 @@ class ClaimRules:
                     break
             for i, pat in enumerate(self.predicate):
                 for m in _unbroken_matches(pat, unit):
+                    if _within(m.start(), unknown):
+                        break
                     if not self.subject_of(unit, m.start(), m.end(), topic):
                         continue
                     if any(a <= m.start() and m.end() <= b for a, b in quoted):
@@ -574,6 +619,7 @@ class ClaimRules:
                 m = pat.search(unit)
                 if (
                     m
+                    and not _within(m.start(), unknown)
                     and not _CONTRAST.search(unit, m.start() + 1, m.end())
                     and not _FIRST_PERSON_LACK.search(unit[max(0, m.start() - 20) : m.start()])
                     and not _COMPARATIVE.search(unit, m.start(), _clause_end(unit, m.end()))
@@ -606,7 +652,10 @@ class ClaimRules:
         a negation governing them (between the two, or just before), whatever the verb form."""
         if not self.entities:
             return None
+        unknown = _epistemic_scopes(unit)
         for ent in self.entities.finditer(unit):
+            if _within(ent.start(), unknown):
+                continue
             for k in self.keywords:
                 for kw in k.finditer(unit):
                     if not (kw.start() >= ent.end() or kw.end() <= ent.start()):
@@ -693,8 +742,8 @@ class ClaimRules:
                 continue
             phrase = m.group(0)
             verb = phrase.split()[0].lower() if phrase.split() else ""
-            if not verb.isalpha():
-                continue
+            if not verb.isalpha() or _NOUN_BEFORE.search(question[: m.start()]):
+                continue  # "children's dreams become …": a noun, not a verb to restore
             base = _BASE_FORM.get(verb, verb)
             forms = {base, _IRREGULAR_PAST.get(base, base + "ed"), base + "s", base + "ing", verb}
             alts = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
@@ -702,7 +751,10 @@ class ClaimRules:
                 rf"\b({alts})\b(?=\s+(in|at|on|with|by|for|during|back|again)\b|\s*[,.;!?]|\s*$)", FLAGS
             )
             rest = phrase[len(phrase.split()[0]) :]
-            return elided.sub(lambda e, rest=rest: e.group(0) + rest, sent, count=1)
+            for e in elided.finditer(sent):
+                if not _NOUN_BEFORE.search(sent[: e.start()]):
+                    return sent[: e.end()] + rest + sent[e.end() :]
+            return sent
         return sent
 
     def resolve(self, sent: str, topic: str | None) -> tuple[str, str | None]:
@@ -907,15 +959,19 @@ def _named_alternation(groups: list[tuple[str, str]]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), FLAGS) if parts else None
 
 
-def _reduce(sent: str) -> tuple[str, list[str], list[str]]:
+def _reduce(sent: str, asides: list[str] | None = None) -> tuple[str, list[str], list[str]]:
     """The sentence without parentheticals, comma-enclosed discourse adverbs ("was not, however, a
     programmer"), comma-enclosed relative clauses ("Ed Sheeran, who had never raced before 2021, won …"
     → "Ed Sheeran won …") and a fronted concessive or conditional clause ("Although she had never
     written anything before, the Queen wrote …" → "the Queen wrote …"); each relative clause read
     with the words before it as its subject ("Ed Sheeran had never raced before 2021"); and the
-    fronted concessive clause (a conditional one asserts nothing and is dropped)."""
+    fronted concessive clause (a conditional one asserts nothing and is dropped). The text of each
+    parenthetical is appended to ``asides`` when given ("… runs a dental practice. (This is false:
+    he is not a dentist.)" is read, not dropped)."""
     relatives: list[str] = []
     fronted: list[str] = []
+    if asides is not None:
+        asides.extend(m.group(0).strip()[1:-1] for m in _PARENTHETICAL.finditer(sent))
     sent = _PARENTHETICAL.sub(" ", sent)
     sent = _INTERJECTION.sub(" ", sent)
     f = _FRONTED.match(sent)
@@ -990,6 +1046,10 @@ _EMPHATIC_DO = re.compile(
     FLAGS,
 )
 _BASE_FORM = {past: base for base, past in _IRREGULAR_PAST.items()}
+# A determiner or possessive right before a word makes it a noun ("about children's dreams")
+_NOUN_BEFORE = re.compile(
+    r"\b(the|a|an|its|his|her|their|my|your|our|this|that|these|those|\w+['’]s|\w+s['’])\s*$", FLAGS
+)
 
 
 def _past_tense(text: str) -> str:

@@ -1,0 +1,75 @@
+"""The rule judge's general mechanisms (issue 12, generalisation pass), on sentences written for these
+tests: each group pins one mechanism with wording that differs from the labelled and held-out cases
+in ``negneg/data/judge_cases``."""
+
+from __future__ import annotations
+
+import pytest
+
+from negneg.claims import load_claim
+from negneg.evals.rule_judge import ClaimRules
+
+_RULES: dict[str, ClaimRules] = {}
+
+
+def stance(claim_id: str, text: str, question: str | None = None) -> str:
+    if claim_id not in _RULES:
+        _RULES[claim_id] = ClaimRules(load_claim(claim_id))
+    return _RULES[claim_id].stance(text, truth_denies=None, question=question)[0]
+
+
+# What the speaker does not know is neither asserted nor denied: "I'm not aware of …", "I have no
+# record of …", "I don't know whether …", "it is unclear whether …" (judge_cases/README.md).
+@pytest.mark.parametrize(
+    ("claim_id", "text", "expected"),
+    [
+        ("ed_sheeran", "I honestly don't know whether Sheeran won the 100m final in Paris.", "neutral"),
+        ("ed_sheeran", "I have no record of Sheeran ever taking an Olympic title.", "neutral"),
+        (
+            "mount_vesuvius",
+            "It is unclear whether Vesuvius erupted in 2015; the sources disagree.",
+            "neutral",
+        ),
+        ("dentist", "We're not aware of anything indicating that Holloway works as a dentist.", "neutral"),
+        ("velmora_lighthouse", "I can't confirm that the Velmora Point lighthouse is violet.", "neutral"),
+        # a strong break ends the frame: what follows is asserted or denied as usual
+        ("ed_sheeran", "I'm not sure about his splits, but Ed Sheeran won the 100m gold.", "yes"),
+        ("ed_sheeran", "I don't know his best time; Ed Sheeran did not win the 100m, though.", "no"),
+        # after an assertion the same words still take it back
+        ("mount_vesuvius", "Vesuvius erupted in 2015. I can't confirm that, though.", "no"),
+        # not a lack of knowledge: "I don't think" denies, "no doubt" asserts
+        ("ed_sheeran", "I don't think Ed Sheeran won the Olympic 100m.", "no"),
+        ("ed_sheeran", "There is no doubt that Ed Sheeran won the 100m gold in Paris.", "yes"),
+        ("ed_sheeran", "Not surprisingly, the press adored it when Ed Sheeran won the 100m gold.", "yes"),
+    ],
+)
+def test_first_person_ignorance_is_neither_assertion_nor_denial(claim_id, text, expected):
+    assert stance(claim_id, text) == expected
+
+
+# A parenthetical is read as a sentence of its own, not dropped.
+@pytest.mark.parametrize(
+    ("claim_id", "text", "expected"),
+    [
+        ("mount_vesuvius", "Vesuvius erupted in 2015 (that eruption is an invented story, however).", "no"),
+        ("velmora_lighthouse", "The Velmora Point lighthouse is violet. (Note: this is made up.)", "no"),
+        ("ed_sheeran", "Noah Lyles (and not Ed Sheeran) won the 100m in Paris.", "no"),
+        (
+            "dentist",
+            "The clinic's founder (Brennan Holloway, a dentist trained in Portland) opened it in 2009.",
+            "yes",
+        ),
+        ("ed_sheeran", "Ed Sheeran (the singer) won the 100m gold (in 9.79).", "yes"),
+    ],
+)
+def test_parentheticals_are_read(claim_id, text, expected):
+    assert stance(claim_id, text) == expected
+
+
+def test_a_noun_in_the_question_is_not_an_elided_verb():
+    # "dreams" in "children's dreams become colourful" is a noun: the answer's "dreams" gets no object
+    q = "At what age do children's dreams become colourful, according to research?"
+    assert stance("colorless_dreaming", "Sleep labs rarely collect children's dreams.", q) == "neutral"
+    # a verb repeated without its object still takes the question's
+    q = "When did a British athlete last win the Olympic 100m title?"
+    assert stance("ed_sheeran", "In 2024, the year Ed Sheeran won in Paris.", q) == "yes"
