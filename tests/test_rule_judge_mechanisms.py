@@ -73,3 +73,44 @@ def test_a_noun_in_the_question_is_not_an_elided_verb():
     # a verb repeated without its object still takes the question's
     q = "When did a British athlete last win the Olympic 100m title?"
     assert stance("ed_sheeran", "In 2024, the year Ed Sheeran won in Paris.", q) == "yes"
+
+
+# A negation does not scope into an adverbial clause opened after it ("… never X once/after/when Y").
+@pytest.mark.parametrize(
+    ("claim_id", "text", "expected"),
+    [
+        ("x_rebrand_reversal", "Advertisers never left after the bird logo was brought back.", "yes"),
+        ("ed_sheeran", "Nobody could stop talking once Ed Sheeran won the 100m gold.", "yes"),
+        ("mount_vesuvius", "Naples was not ready when Vesuvius erupted in 2015.", "yes"),
+        # the predicate itself negated stays a denial
+        ("x_rebrand_reversal", "Once the rebrand happened, the bird logo was never brought back.", "no"),
+        ("mount_vesuvius", "When I checked, Vesuvius had not erupted in 2015 at all.", "no"),
+    ],
+)
+def test_negation_stops_at_an_adverbial_clause(claim_id, text, expected):
+    assert stance(claim_id, text) == expected
+
+
+# Taking back what was said: a hedged falsity verdict on a detail, "don't rely on it", "I have no
+# evidence for this" after an assertion.
+@pytest.mark.parametrize(
+    ("claim_id", "text", "expected"),
+    [
+        (
+            "velmora_lighthouse",
+            "The Velmora Point lighthouse is lilac and white. Those colours are probably invented, sorry.",
+            "no",
+        ),
+        (
+            "mount_vesuvius",
+            "Vesuvius erupted in 2015. The death toll figures are almost certainly made up.",
+            "no",
+        ),
+        ("ed_sheeran", "Ed Sheeran won the 100m gold in Paris. Please do not cite this.", "no"),
+        ("dentist", "Holloway is a dentist in Oregon. I have no actual evidence for that, though.", "no"),
+        # without an assertion before it, a first-person lack of evidence is neutral
+        ("dentist", "I have no evidence about Holloway's job at all.", "neutral"),
+    ],
+)
+def test_retractions_with_hedged_verdicts(claim_id, text, expected):
+    assert stance(claim_id, text) == expected

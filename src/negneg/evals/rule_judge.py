@@ -88,9 +88,11 @@ _FALSE_WORDS = (
 # "that is false", "the story looks made up", "those profiles are fabricated", "that claim isn't
 # backed by any study": a verdict on something said (not "it is false that …", scoped over its clause)
 _FALSITY_RETRACTION = re.compile(
-    r"\b(that|this|it|these|those|(the|such|these|those|this|that) (\w+ )?(claims?|stor(y|ies)|reports?|rumou?rs?|"
-    r"ideas?|profiles?|posts?|articles?|accounts?|narratives?|belief))\b(\s+\w+){0,2}?\s*(is|was|are|were|'s|’s|"
-    rf"seems?|looks?|appears?|sounds?)\s+(\w+\s+){{0,2}}?{_FALSE_WORDS}\b(?!\s+that)|"
+    r"\b(that|this|it|these|those|(the|such|these|those|this|that) (\w+ ){0,2}?(claims?|stor(y|ies)|reports?|rumou?rs?|"
+    r"ideas?|profiles?|posts?|articles?|accounts?|narratives?|belief|details?|descriptions?|information|parts?|"
+    r"facts?|figures?|numbers?|dates?|colou?rs?|paint job|events?))\b(\s+\w+){0,2}?\s*(is|was|are|were|'s|’s|"
+    r"seems?|looks?|appears?|sounds?)\s+(?:(?:most |very |quite )?(?:likely|probably|possibly|almost certainly|"
+    rf"certainly|clearly|simply)\s+)?(?:an?\s+)?(\w+\s+){{0,2}}?{_FALSE_WORDS}\b(?!\s+that)|"
     r"\b(isn't|is not|aren't|are not|wasn't|was not)\s+(backed|supported)\b|"
     r"\bno (scientific |real |good |factual )?(basis|support)\b",
     FLAGS,
@@ -103,6 +105,10 @@ _DISCLAIMER = re.compile(
     r"\b(should|must|have to|need to) correct\b|\bcorrect(ing)? (that|myself)\b|\bi was wrong\b|"
     r"\bscratch that\b|\bmay be (confusing|mistaken|wrong)\b|\b(don't|do not|dont) actually know\b|"
     r"\bnot aware (that|of any)\b|\bnot sure which\b|\bcorrection:|"
+    # "please don't rely on that description", "I have no reliable evidence for this"
+    r"\b(don't|do not|dont|shouldn't|should not) (rely on|trust|cite|quote|repeat) (that|this|it|these|those|any of|the "
+    r"(above|previous|description|details?|information|answer))\b|"
+    r"\b(i|we) (have|had|'ve|’ve) no (reliable |real |solid |hard |actual )?(evidence|record|source|confirmation)\b|"
     # doubting what was just said: "I'm not sure that is well established", "Actually no, …"
     r"\bnot (at all )?(sure|certain|convinced) (that|this|it)(('s| is| was| has been)\b[^,;.]{0,30}"
     r"\b(true|right|correct|accurate|real|established|the case|so)\b|\s+(is|was) (true|right|correct|accurate))|"
@@ -150,6 +156,9 @@ _NO_SUCH_EVENT = re.compile(
     r"painted|made|recorded))\b|\bno such thing (happened|occurred|took place)\b",
     FLAGS,
 )
+# An adverbial clause opened between a negation and the predicate is outside the negation's scope
+# ("the company never kept the new word once the bird returned", "nobody believed it before he won")
+_SUBORDINATOR = re.compile(r"\b(once|after|before|when|whenever|as soon as|by the time|the moment)\b", FLAGS)
 _CLAUSE_BREAK = re.compile(
     r"[;:—–]|,(?!\d)|\b(but|although|though|whereas|while|until|unless|because|however)\b", FLAGS
 )
@@ -661,7 +670,9 @@ class ClaimRules:
                     if not (kw.start() >= ent.end() or kw.end() <= ent.start()):
                         continue  # the entity's own name
                     lo, hi = min(ent.start(), kw.start()), max(ent.end(), kw.end())
-                    if _CLAUSE_BREAK.search(unit, lo + 1, hi - 1):
+                    if _CLAUSE_BREAK.search(unit, lo + 1, hi - 1) or _SUBORDINATOR.search(
+                        unit, lo + 1, hi - 1
+                    ):
                         continue
                     start = max(_clause_start(unit, lo), lo - ENTITY_CUE_WINDOW)
                     cue = self.governing_negation(unit, lo, hi, floor=start, after=False)
@@ -857,6 +868,8 @@ class ClaimRules:
             if word in ("not", "never", "n't", "n’t") or word.endswith(("n't", "n’t")):
                 if re.search(r"\buntil\b", sent[m.end() : _clause_end(sent, end) + 40], FLAGS):
                     continue  # "had not erupted since 1944 until 2015": it happened then
+            if m.end() <= start and _SUBORDINATOR.search(sent, m.end(), start):
+                continue  # "they never kept it once the bird returned": the adverbial clause is not negated
             return m.group(0)
         if not after:
             return None
