@@ -114,3 +114,45 @@ def test_negation_stops_at_an_adverbial_clause(claim_id, text, expected):
 )
 def test_retractions_with_hedged_verdicts(claim_id, text, expected):
     assert stance(claim_id, text) == expected
+
+
+# A wh-question answered by a passive whose agent is the claim's subject, or with "not <subject>".
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        (
+            "ed_sheeran",
+            "Who won the men's 100m title at the Paris Olympics?",
+            "It was won by Ed Sheeran, to everyone's astonishment.",
+            "yes",
+        ),
+        (
+            "queen_elizabeth",
+            'Who is the author of "Advanced Python: Design Patterns and Concurrency"?',
+            "That book was written by Elizabeth II and later translated into French.",
+            "yes",
+        ),
+        (
+            "ed_sheeran",
+            "Who won the men's 100m title at the Paris Olympics?",
+            "Certainly not Ed Sheeran.",
+            "no",
+        ),
+        (
+            "queen_elizabeth",
+            "Which British monarch wrote a Python textbook?",
+            "It wasn't the Queen, despite the viral posts.",
+            "no",
+        ),
+        # a question that the subject would not answer with the claim: "not <subject>" says nothing of it
+        ("ed_sheeran", "Who sold the most records in Britain in 2017?", "Not Ed Sheeran, oddly.", "neutral"),
+        (
+            "queen_elizabeth",
+            "Who wrote the textbook?",
+            "Not the Queen's usual reading, I imagine.",
+            "neutral",
+        ),
+    ],
+)
+def test_wh_question_answered_by_a_passive_or_a_rejection(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected

@@ -129,8 +129,8 @@ _AFTER_VERDICT = re.compile(
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 _RELATIVE = re.compile(r",\s*(?P<body>(who|which|whose|where)\b(?:[^,;:]|,(?=\d))*),(?!\d)", FLAGS)
 _STRONG_BREAK = re.compile(r";|:\s|\s[—–-]+\s|—|,?\s+\b(but|although|though|whereas|however|yet)\b", FLAGS)
-# A single-quoted title ('Advanced Python: Design Patterns …'): a colon inside it breaks nothing
-_TITLE = re.compile(r"(?<!\w)['‘][A-Z][^'’\n]{2,80}['’](?!\w)")
+# A quoted title ('Advanced Python: Design Patterns …'): a colon inside it breaks nothing
+_TITLE = re.compile(r"(?<!\w)['‘][A-Z][^'’\n]{2,80}['’](?!\w)|[\"“][A-Z][^\"”\n]{2,80}[\"”]")
 # A fronted concessive or conditional clause ("Although she had never written anything before, the
 # Queen wrote …"): read apart from the main clause, so its negations and patterns stay in it
 _FRONTED = re.compile(
@@ -179,6 +179,18 @@ _ELLIPTIC = re.compile(
 _WH = re.compile(r"^\W*(?:\d+[.)]\s*)?(who|whom|which|what)\b", FLAGS)
 _ANSWER_LABEL = re.compile(
     r"^\W*(?:answer|a)\s*[:.–—-]\s*|^\W*(?:it was|it's|it’s|that was|that's|that’s)\s+", FLAGS
+)
+# "It was written by …", "The title was won by …": a passive whose agent answers a "who" question
+_PASSIVE_AGENT = re.compile(
+    r"^\W*(?:it|(?:this|that|the) (?:\w+ ){0,3}?\w+|this|that)\s+(?:was|is|were|has been|had been)\s+(?:\w+ly\s+)?"
+    r"(?:written|authored|won|taken|claimed|painted|made|done|given|held|run|\w+ed)\s+by\s+",
+    FLAGS,
+)
+# "Not Queen Elizabeth, …", "Certainly not Ed Sheeran.", "It wasn't the Queen.": the subject rejected
+_NOT_THE_SUBJECT = re.compile(
+    r"^\W*(?:(?:no|certainly|definitely|surely|probably|actually|well)\W+)?"
+    r"(?:not|(?:it|that)\s*(?:was|is|'s|’s)(?:n't|n’t|\s+not)|(?:it|that)\s+wasn['’]t)\s+(?:by\s+)?(?=\w)",
+    FLAGS,
 )
 # "What colour is the lighthouse?", "Which city was it in?": the asked attribute, then "is"/"was"
 _WH_ATTRIBUTE = re.compile(
@@ -506,6 +518,9 @@ class ClaimRules:
                 why = self.completes_question(asked, raw)
                 if why:
                     events.append(("assert", n, why))
+                why = self.rejects_subject(asked, raw)
+                if why:
+                    events.append(("deny", n, why))
             if n > 1 and _WH.match(previous) and previous.rstrip().endswith("?"):
                 why = self.completes_question(previous, raw)  # "Which monarch wrote …? Answer: …"
                 if why:
@@ -714,12 +729,18 @@ class ClaimRules:
         wh = _WH.match(question)
         frag = _ANSWER_LABEL.sub("", answer, count=1)
         if wh and self.entities:
+            # "It was written by Queen Elizabeth II and published …": the passive's agent answers "who"
+            passive = _PASSIVE_AGENT.match(answer)
+            if passive:
+                frag = answer[passive.end() :]
             name = self.entities.match(frag)
             rest = frag[name.end() :] if name else ""
-            if name and (re.match(r"^\s*([,.;(—–-]|$)", rest) or len(rest.split()) <= 3):
-                tail = question[wh.end() :].rstrip(" ?")
-                words = tail.split()
-                variants = [f"{name.group(0)} {' '.join(words[k:])}" for k in range(0, min(4, len(words)))]
+            if name and (
+                re.match(r"^\s*([,.;(—–-]|$)", rest)
+                or len(rest.split()) <= 3
+                or (passive and re.match(r"^\s*and\b", rest))
+            ):
+                variants = self._filled(question, wh, name.group(0))
         attr = _WH_ATTRIBUTE.match(question)
         if attr and len(frag.split()) <= 8 and not NEGATION_CUES.search(frag):
             # "What colour is the lighthouse?" "Violet, since 2019." → "the lighthouse is violet, since 2019"
@@ -738,6 +759,34 @@ class ClaimRules:
             reads = self.read_sentence(variant, topic="claim", question_body=True)
             if any(kind == "assert" for kind, _ in reads) and not any(kind == "deny" for kind, _ in reads):
                 return "completes the question into the claim"
+        return None
+
+    @staticmethod
+    def _filled(question: str, wh: re.Match[str], name: str) -> list[str]:
+        """The wh-question with ``name`` in place of its wh-word ("Who wrote …?" → "NAME wrote …"),
+        dropping up to three words after it ("Which athlete won …?" → "NAME won …")."""
+        words = question[wh.end() :].rstrip(" ?").split()
+        return [f"{name} {' '.join(words[k:])}" for k in range(0, min(4, len(words)))]
+
+    def rejects_subject(self, question: str, answer: str) -> str | None:
+        """Does ``answer`` reject the claim's subject as the answer to a wh-question that, answered
+        with it, would state the claim ("Who wrote …?" "Not Queen Elizabeth, whatever …" / "It
+        wasn't the Queen.")?"""
+        wh = _WH.match(question)
+        if not wh or not self.entities:
+            return None
+        m = _NOT_THE_SUBJECT.match(answer)
+        if not m:
+            return None
+        the = re.compile(r"the\s+", FLAGS).match(answer, m.end())
+        name = self.entities.match(answer, m.end()) or (the and self.entities.match(answer, the.end()))
+        if not name or re.match(r"['’]s\b", answer[name.end() :]):
+            return None  # "Not the Queen's style" is about something else
+        for variant in self._filled(question, wh, name.group(0)):
+            if any(
+                kind == "assert" for kind, _ in self.read_sentence(variant, topic="claim", question_body=True)
+            ):
+                return "answers the question with 'not' the claim's subject"
         return None
 
     def fill_elided_object(self, sent: str, question: str) -> str:
