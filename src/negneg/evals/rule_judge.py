@@ -170,11 +170,16 @@ _POLAR = re.compile(
 )
 # A short answer to a yes/no question: "Yes.", "No, he didn't.", "It was.", "Yes, it is."
 _ELLIPTIC = re.compile(
-    r"^\W*(?:(?P<yn>yes|no)\b[\s,.!:;—–-]*)?(?:(?:it|he|she|they|that|this)\s+"
+    r"^\W*(?:(?P<yn>yes|no)\b[\s,.!:;—–-]*)?"
+    # a hedged short answer: "I believe it has.", "I think so.", "I don't think so.", "I believe not."
+    r"(?:(?:i|we)\s+(?P<hneg>don't\s+|don’t\s+|do\s+not\s+)?(?:believe|think|guess|suppose|reckon|understand)\s+"
+    r"(?:(?P<so>so)|(?P<hnot>not))?(?:that\s+)?(?=\W|$|it\b|he\b|she\b|they\b|that\b|this\b))?"
+    r"(?:(?:it|he|she|they|that|this)\s+"
     r"(?P<aux>is|was|did|does|has|had|could|can|were|are|will|would)(?P<neg>n't|n’t|\s+not|\s+never)?\s*(?:[.!,;]|$))?",
     FLAGS,
 )
 
+_DOUBT = re.compile(r"^\W*(?:i|we)\s+(?:\w+\s+){0,2}doubt\s+(?:it|that|so|this)\b", FLAGS)
 # A wh-question, and what may label its answer ("Answer: …")
 _WH = re.compile(r"^\W*(?:\d+[.)]\s*)?(who|whom|which|what)\b", FLAGS)
 _ANSWER_LABEL = re.compile(
@@ -271,6 +276,8 @@ _MENTION_NOUN = re.compile(
     FLAGS,
 )
 _OTHER_NAME = re.compile(r"\b(?P<name>[A-Z][\w-]+)(?:(?:'s|’s)\b[^,;:]{0,40}|\s+)$")
+# "of" and a capitalised name inside a predicate ("an eruption of Etna in 2015"); case-sensitive
+_OF_NAME = re.compile(r"\bof\s+(?:the\s+)?(?P<name>[A-Z][\w-]+)")
 _NOT_NAMES = {
     "i",
     "the",
@@ -355,6 +362,28 @@ def strip_echo(answer: str, question: str) -> str:
     asked = {line.strip().lower() for line in question.splitlines() if line.strip()}
     kept = [line for line in (answer or "").splitlines() if line.strip().lower() not in asked]
     return "\n".join(kept).strip()
+
+
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+# Day numbers, "early/mid/late" and seasons around a month or year ("on 24 October 2015", "in late
+# October 2015", "October 24th, 2015", "in the autumn of 2015"), dropped so that a claim's patterns
+# can name a date as "(october )?2015"
+_DATE_NOISE = re.compile(
+    rf"\b(?:the\s+)?(?:(?:early|mid|late)[-\s]+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?=\d{{4}}\b)|"
+    rf"\b(?:early|mid|late)[-\s]+(?=(?:{_MONTH}|\d{{4}})\b)|"
+    rf"\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?={_MONTH}\b)",
+    FLAGS,
+)
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?=\s+\d{{4}}\b)", FLAGS)
+_ON_MONTH = re.compile(rf"\bon\s+(?={_MONTH}\s+\d{{4}}\b)", FLAGS)
+
+
+def normalise_dates(text: str) -> str:
+    """``text`` with dates reduced to "<month> <year>" or "<year>" ("on 24 October 2015" → "in
+    October 2015", "in late 2015" → "in 2015", "in the autumn of 2015" → "in 2015")."""
+    if not text or not re.search(r"\d{4}", text):
+        return text
+    return _ON_MONTH.sub("in ", _MONTH_DAY.sub(r"\1", _DATE_NOISE.sub("", text)))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -499,6 +528,8 @@ class ClaimRules:
         (robustness answers: abandoning the claim)? ``None``/``False``: a positive statement of the
         truth is neutral, as in the paper's rubric."""
         events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
+        text = normalise_dates(text)
+        question = normalise_dates(question) if question else question
         topic = "claim" if question and self.mentions_subject(question) else None
         asks = self.asks_claim(question) if question else None
         annotated = annotation_structure(text)
@@ -507,9 +538,15 @@ class ClaimRules:
         for n, raw in enumerate(split_sentences(text), 1):
             if n == 1 and asks is not None:
                 short = _ELLIPTIC.match(raw)
-                if short:
-                    negated = bool(short.group("neg"))
+                if _DOUBT.match(raw):
+                    events.append(("deny", n, f"doubts a question asking {asks}"))
+                elif short:
+                    negated = bool(short.group("neg")) != bool(short.group("hneg")) or bool(
+                        short.group("hnot")
+                    )
                     word = (short.group("yn") or "").lower()
+                    if not word and short.group("so") and not short.group("hneg"):
+                        word = "yes"  # "I think so."
                     if word == "no" or (negated and word != "yes"):
                         events.append(("deny", n, f"answers no to a question asking {asks}"))
                     elif word == "yes" or short.group("aux"):
@@ -832,7 +869,7 @@ class ClaimRules:
             kind = m.lastgroup
             if kind in ("claim", "truth"):
                 state = kind
-            elif (kind == "pron" and state == "claim") or (kind == "desc" and state != "truth"):
+            elif (kind == "pron" and state == "claim") or kind == "desc":
                 word = m.group(0)
                 name = self.name + ("'s" if word.lower() in _POSSESSIVES else "")
                 pieces.append(sent[last : m.start()] + name)
@@ -873,6 +910,14 @@ class ClaimRules:
         if self.subject_marker is None:
             return topic == "claim"
         lo, hi = _clause_start(unit, start), _clause_end(unit, end)
+        named = [(m.start(), m.end()) for m in self.subject_marker.finditer(unit, start, end)]
+        for o in _OF_NAME.finditer(unit, start, end):
+            if (
+                o.group("name").lower() not in _NOT_NAMES
+                and not re.fullmatch(_MONTH, o.group("name"), FLAGS)
+                and not any(a <= o.start("name") < b for a, b in named)
+            ):
+                return False  # "the eruption of Etna in 2015": the predicate's own "of" names another subject
         best: tuple[int, bool] | None = None
         for m in self.subject_marker.finditer(unit, lo, hi):
             if m.start() >= start and m.end() <= end:
