@@ -153,8 +153,9 @@ class JudgePatterns(Strict):
     ``subject_pronouns`` (optional, plain words: "he", "his") and ``subject_references``
     (optional regexes for descriptions: "the singer", "the volcano") may stand for the claim's
     subject; the judge reads a pronoun as the subject's name when the discourse is about it (the
-    question or an earlier mention) and a description wherever no truth entity was named more
-    recently; they are read as ``subject_name`` (default: the first claim entity).
+    question or an earlier mention, with no truth entity named since) and a description wherever it
+    appears, so write descriptions that fit the claim's subject and not the truth's entities ("the
+    singer", not "the sprinter"); they are read as ``subject_name`` (default: the first claim entity).
     ``predicate_patterns`` (optional) recognise the claim's
     predicate without its subject ("won the 100m gold", "is a dentist"); they count for the claim
     when the clause's subject is the claim's subject (named, or resolved from a reference), and are

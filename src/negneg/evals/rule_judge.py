@@ -3,9 +3,10 @@
 Reads polarity and scope, sentence by sentence and clause by clause (issue 12):
 
 - **subject**: pronouns and descriptions of the claim's subject (``judge.subject_pronouns``,
-  ``judge.subject_references``: "he", "the singer", "the volcano") are read as its name when the
-  discourse is about it, starting from the question; a truth entity named more recently ("Noah
-  Lyles … took bronze behind him") blocks that. ``judge.predicate_patterns`` recognise the claim's
+  ``judge.subject_references``: "he", "the singer", "the volcano") are read as its name: a pronoun
+  when the discourse is about it, starting from the question (a truth entity named more recently,
+  "Noah Lyles … took bronze behind him", blocks that), a description wherever it appears (the
+  ClaimSpec's descriptions are written to fit the claim's subject only). ``judge.predicate_patterns`` recognise the claim's
   predicate without its subject (including details that imply it: "his dental practice", "the
   short-lived X rebrand") and count only when the clause's subject is the claim's; an entity after
   "by", "behind", "than" … is an object, not a subject. A belief pattern that does not name its
@@ -858,7 +859,8 @@ class ClaimRules:
         """``sent`` with pronouns and descriptions of the claim's subject replaced by its name, and
         the discourse state after it ("claim", "truth" or None). A pronoun is resolved when the
         latest named entity (or, with none named yet, the question) is the claim's subject; a
-        description wherever no truth entity was named more recently."""
+        description wherever it appears, even right after a truth entity ("'Fluent Python' by Luciano
+        Ramalho, and the late monarch's own …")."""
         if not self.claim.judge.subject_pronouns and topic == "claim":
             # without configured pronouns, only a sentence-opening one ("He won …") is read
             sent = _OPENING_PRONOUN.sub(self.name, sent, count=1)
