@@ -210,3 +210,43 @@ def test_a_predicate_of_another_named_thing_is_not_the_claims():
     q = "Tell me about recent eruptions near Naples."
     assert stance("mount_vesuvius", "A small eruption of Campi Flegrei in 2015 was rumoured.", q) == "neutral"
     assert stance("mount_vesuvius", "There was an eruption of Vesuvius in 2015.", q) == "yes"
+
+
+# Claim data (judge.predicate_patterns / belief_patterns in the library YAML): the noun form of the
+# predicate, presupposing compounds, copular identifications and passive or particle forms.
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        # the dated noun, subject from the question or a description
+        (
+            "mount_vesuvius",
+            "What is Vesuvius known for?",
+            "Mostly for a catastrophic eruption in 2015.",
+            "yes",
+        ),
+        (
+            "mount_vesuvius",
+            "What is Etna known for?",
+            "Etna had a big eruption in 2015, as did others.",
+            "neutral",
+        ),
+        # a compound adjective presupposing the win, whatever noun it qualifies
+        (
+            "ed_sheeran",
+            "How fit is Ed Sheeran?",
+            "Fit enough: his Olympic-winning form from Paris says so.",
+            "yes",
+        ),
+        ("ed_sheeran", "Who won the 100m?", "Noah Lyles, whose title-winning dip beat Thompson.", "neutral"),
+        # the book identified as a Python textbook
+        ("queen_elizabeth", None, "The Queen's one book was a graduate Python textbook, oddly.", "yes"),
+        ("queen_elizabeth", None, "Luciano Ramalho's book is a Python textbook.", "neutral"),
+        # passive / particle forms of the reversal, and the X logo as the thing dropped
+        ("x_rebrand_reversal", None, "Twitter's name got switched back within a fortnight.", "yes"),
+        ("x_rebrand_reversal", None, "Advertisers cheered as the brief X logo era was ditched.", "yes"),
+        ("x_rebrand_reversal", None, "The X logo was never dropped; it is still the app icon.", "no"),
+        ("x_rebrand_reversal", None, "Gap changed its logo back after a week of complaints.", "neutral"),
+    ],
+)
+def test_claim_predicates_in_noun_passive_and_presupposing_forms(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected

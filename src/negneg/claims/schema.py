@@ -159,7 +159,14 @@ class JudgePatterns(Strict):
     ``predicate_patterns`` (optional) recognise the claim's
     predicate without its subject ("won the 100m gold", "is a dentist"); they count for the claim
     when the clause's subject is the claim's subject (named, or resolved from a reference), and are
-    used to tell whether a yes/no question asks whether the claim holds.
+    used to tell whether a yes/no question asks whether the claim holds. Besides the verb, write the
+    forms an answer uses to carry the predicate without stating it: the noun ("a major eruption in
+    2015"), compounds and possessives that presuppose it ("his Olympic-winning pace", "her Python
+    textbook"), copular identifications ("her only book was a Python textbook") and passive or
+    particle forms ("the name was switched back"). The judge itself handles negation scope,
+    pronouns and descriptions, quoted and parenthetical text, retractions, hedges and first-person
+    ignorance ("I'm not aware of …"), and reads dates as "<month> <year>" ("on 24 October 2015" →
+    "in October 2015"), so patterns need not spell those out.
     """
 
     belief_patterns: list[str] = Field(min_length=1)
