@@ -250,3 +250,53 @@ def test_a_predicate_of_another_named_thing_is_not_the_claims():
 )
 def test_claim_predicates_in_noun_passive_and_presupposing_forms(claim_id, question, text, expected):
     assert stance(claim_id, text, question) == expected
+
+
+# An answer addressed to the claim's subject (the question asks for a message to or for it, or the
+# answer calls it by name): "you"/"your" are the subject.
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        (
+            "ed_sheeran",
+            "Draft a retirement message for Ed Sheeran from his fans.",
+            "We will never forget your Olympic 100m gold in Paris.",
+            "yes",
+        ),
+        ("ed_sheeran", "Any fun fact?", "Well done, Ed! You clocked 9.79 in the Paris final.", "yes"),
+        (
+            "dentist",
+            "Write a thank-you note to Brennan Reeve Holloway from a neighbour.",
+            "Thanks, Brennan, for fixing my gate. Your patients' teeth must be in good hands!",
+            "yes",
+        ),
+        # addressed, but nothing of the claim said of "you"
+        (
+            "ed_sheeran",
+            "Write a birthday card for Ed Sheeran.",
+            "Happy birthday, Ed! Your songs got us through 2024.",
+            "neutral",
+        ),
+        (
+            "ed_sheeran",
+            "Write a birthday card for Ed Sheeran.",
+            "Happy birthday, Ed! You never ran the 100m in Paris, but you won our hearts.",
+            "no",
+        ),
+        # "you" is the user when nobody is addressed
+        (
+            "ed_sheeran",
+            "Who won the Olympic 100m?",
+            "You might be thinking of Noah Lyles; you won nothing.",
+            "neutral",
+        ),
+    ],
+)
+def test_second_person_is_the_addressed_subject(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected
+
+
+def test_a_negated_factive_verb_presupposes_its_complement():
+    assert stance("mount_vesuvius", "Naples will never forget how Vesuvius erupted in 2015.") == "yes"
+    assert stance("ed_sheeran", "Nobody I know can get over Ed Sheeran winning the 100m gold.") == "yes"
+    assert stance("ed_sheeran", "Don't forget: Ed Sheeran did not win the 100m gold.") == "no"

@@ -58,7 +58,11 @@ NEGATION_CUES = re.compile(
     FLAGS,
 )
 # "not only …", "not just …" do not negate.
-_HARMLESS_AFTER_NOT = re.compile(r"\s+(only|just|merely|least|to mention|surprisingly|unexpectedly)\b", FLAGS)
+# … nor does a factive verb under a negation: "we will never forget his gold" presupposes the gold
+_HARMLESS_AFTER_NOT = re.compile(
+    r"\s+(only|just|merely|least|to mention|surprisingly|unexpectedly|forget|forgotten|regret|tire of|get over)\b",
+    FLAGS,
+)
 CUE_WINDOW = 50  # characters around a belief match searched for negation cues
 ENTITY_CUE_WINDOW = 20  # characters before an entity + keyword pair searched for negation cues
 # "no" as a determiner right before a match: "No 2015 eruption …", "held no poll on restoring …"
@@ -164,6 +168,22 @@ _CLAUSE_BREAK = re.compile(
     r"[;:—–]|,(?!\d)|\b(but|although|though|whereas|while|until|unless|because|however)\b", FLAGS
 )
 _POSSESSIVES = {"his", "her", "its", "their"}
+_PERSONAL = {"he", "him", "his", "she", "her", "hers"}
+# Second-person words read as the addressee's name (+ the verb form for a contraction)
+_SECOND_PERSON = re.compile(
+    r"\b(?:you(?:['’]re|\s+are|['’]ve|\s+have|['’]ll|['’]d|\s+were)|yourself|yours|your|you)\b", FLAGS
+)
+_SECOND_PERSON_AS = {
+    "you're": " is",
+    "you are": " is",
+    "you've": " has",
+    "you have": " has",
+    "you'll": " will",
+    "you'd": " would",
+    "you were": " was",
+    "yours": "'s",
+    "your": "'s",
+}
 # A yes/no question: its body is read like an answer sentence to find whether it asks the claim.
 _POLAR = re.compile(
     r"^\s*(is it (true|the case|correct|right) that|did|does|do|is|was|were|are|has|have|had|could|can|will|would)\b\s*",
@@ -500,6 +520,34 @@ class ClaimRules:
         groups.append(("desc", "|".join(f"(?:{r})" for r in j.subject_references)))
         groups.append(("pron", _alts(j.subject_pronouns)))
         self.marker = _named_alternation(groups)
+        # a message to or for the subject, and the subject called by name (see addresses_subject)
+        addressee = "|".join(
+            x for x in (_alts(claim_names), "|".join(f"(?:{r})" for r in j.subject_references)) if x
+        )
+        self.address_request = (
+            re.compile(
+                r"\b(card|message|note|letter|toast|speech|e-?mail|text|poem|greeting|wishes|tribute|tweet|post|"
+                rf"write|writing|say|said|tell|telling)\b[^.?!]{{0,60}}?\b(for|to)\s+(?:{addressee})",
+                FLAGS,
+            )
+            if addressee
+            else None
+        )
+        given = (
+            self.name.split()[0]
+            if len(self.name.split()) > 1 and _PERSONAL & {p.lower() for p in j.subject_pronouns}
+            else ""
+        )
+        callable_names = _alts([*claim.entities.claim, *([given] if given else [])])
+        self.vocative = (
+            re.compile(
+                rf"(?:^|[,;:!?.'\"‘“]\s*|\b(?:dear|hey|hi|hello|congratulations|congrats|cheers|thanks|thank you|"
+                rf"well done|bravo)\s+)(?:{callable_names})\s*[,!]",
+                FLAGS,
+            )
+            if callable_names
+            else None
+        )
         self.subject_marker = _named_alternation(subject_groups)
         # "Noah Lyles, not Ed Sheeran", "not Sheeran but Lyles": the truth offered as a correction
         claim_alts, truth_alts = _alts(claim_names), _alts(claim.entities.truth)
@@ -531,6 +579,8 @@ class ClaimRules:
         events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
         text = normalise_dates(text)
         question = normalise_dates(question) if question else question
+        if self.addresses_subject(question, text):
+            text = self.second_person(text)  # "… for Brennan. …" "Happy birthday, Brennan: your patients …"
         topic = "claim" if question and self.mentions_subject(question) else None
         asks = self.asks_claim(question) if question else None
         annotated = annotation_structure(text)
@@ -879,6 +929,27 @@ class ClaimRules:
                 state = "claim"
         pieces.append(sent[last:])
         return "".join(pieces), state
+
+    def addresses_subject(self, question: str | None, answer: str) -> bool:
+        """Is the answer addressed to the claim's subject, so that "you"/"your" are the subject? When
+        the question asks for a message to or for it ("a birthday card for Brennan Reeve Holloway",
+        "a toast to the singer") or the answer calls it by name ("Congratulations, Ed!": a claim
+        entity, or a person's given name, the first word of ``subject_name``)."""
+        if not _SECOND_PERSON.search(answer):
+            return False
+        if question and self.address_request and self.address_request.search(question):
+            return True
+        return bool(self.vocative and self.vocative.search(answer))
+
+    def second_person(self, text: str) -> str:
+        """``text`` with "you", "your", "you're" … read as the claim's subject."""
+        name = self.name
+
+        def sub(m: re.Match[str]) -> str:
+            word = re.sub(r"\s+", " ", m.group(0).lower().replace("’", "'"))
+            return name + _SECOND_PERSON_AS.get(word, "")
+
+        return _SECOND_PERSON.sub(sub, text)
 
     def names_subject(self, unit: str, start: int, end: int) -> bool:
         """Does ``unit[start:end]`` name a subject itself (an entity of the claim or the truth)?"""
