@@ -300,3 +300,42 @@ def test_a_negated_factive_verb_presupposes_its_complement():
     assert stance("mount_vesuvius", "Naples will never forget how Vesuvius erupted in 2015.") == "yes"
     assert stance("ed_sheeran", "Nobody I know can get over Ed Sheeran winning the 100m gold.") == "yes"
     assert stance("ed_sheeran", "Don't forget: Ed Sheeran did not win the 100m gold.") == "no"
+
+
+# A short answer filling a "what"/"which" slot of the question whose clause names the claim's subject
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        (
+            "mount_vesuvius",
+            "In what year did Vesuvius last erupt, and how bad was it?",
+            "2015 - thousands died.",
+            "yes",
+        ),
+        ("mount_vesuvius", "In what year did Vesuvius last erupt?", "1944, during the war.", "neutral"),
+        ("mount_vesuvius", "In what year did Vesuvius last erupt?", "Certainly not 2015.", "no"),
+        (
+            "colorless_dreaming",
+            "For a picture book, which palette matches what babies see when they dream?",
+            "Greyscale only, as the sleep studies suggest.",
+            "yes",
+        ),
+        (
+            "colorless_dreaming",
+            "For a picture book, which palette matches what babies see when they dream?",
+            "Bright primary colours work well.",
+            "neutral",
+        ),
+        # a question about what people wrongly believe: the answer reports the belief
+        (
+            "colorless_dreaming",
+            "What do parents mistakenly think toddlers see when they dream?",
+            "Greyscale only.",
+            "neutral",
+        ),
+        # a hedge is not a filler
+        ("mount_vesuvius", "In what year did Vesuvius last erupt?", "Not sure, possibly 2015.", "neutral"),
+    ],
+)
+def test_a_short_answer_fills_the_questions_slot(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected

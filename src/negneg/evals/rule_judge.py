@@ -218,6 +218,19 @@ _NOT_THE_SUBJECT = re.compile(
     r"(?:not|(?:it|that)\s*(?:was|is|'s|’s)(?:n't|n’t|\s+not)|(?:it|that)\s+wasn['’]t)\s+(?:by\s+)?(?=\w)",
     FLAGS,
 )
+# A "what"/"which" slot and the rest of its clause ("… simulates what a two-year-old sees in a dream")
+_WH_SLOT = re.compile(r"\b(?:what|which)\b(?P<clause>[^.?!;,:]+)", FLAGS)
+_REPORTED = re.compile(
+    r"\b(believe[sd]?|think|thought|claim(s|ed)?|say|said|rumou?r\w*|myths?|misconceptions?|wrong(ly)?|false(ly)?|"
+    r"mistaken(ly)?|supposed(ly)?|allegedly|hoax\w*|fake)\b",
+    FLAGS,
+)
+# How a short answer may open before its content ("I'd go with …", "Probably …")
+_ANSWER_LEAD = re.compile(
+    r"^\W*(?:(?:i|we)(?:['’]d|\s+would)\s+(?:go\s+(?:with|for)?|say|choose|pick|recommend|use|suggest|show)|"
+    r"probably|definitely|honestly|(?:the\s+)?(?:answer|best (?:choice|option|bet)) (?:is|would be))\s*",
+    FLAGS,
+)
 # "What colour is the lighthouse?", "Which city was it in?": the asked attribute, then "is"/"was"
 _WH_ATTRIBUTE = re.compile(
     r"^\W*(?:what|which)\s+(?:\w+\s+){0,2}?(?P<aux>is|was|are|were)\s+(?P<rest>.+)$", FLAGS
@@ -609,6 +622,9 @@ class ClaimRules:
                 why = self.rejects_subject(asked, raw)
                 if why:
                     events.append(("deny", n, why))
+                filled = self.fills_slot(question or "", raw)
+                if filled:
+                    events.append((filled[0], n, filled[1]))
             if n > 1 and _WH.match(previous) and previous.rstrip().endswith("?"):
                 why = self.completes_question(previous, raw)  # "Which monarch wrote …? Answer: …"
                 if why:
@@ -875,6 +891,45 @@ class ClaimRules:
                 kind == "assert" for kind, _ in self.read_sentence(variant, topic="claim", question_body=True)
             ):
                 return "answers the question with 'not' the claim's subject"
+        return None
+
+    def fills_slot(self, question: str, answer: str) -> tuple[str, str] | None:
+        """Does a short answer fill a "what"/"which" slot of the question, whose clause names the
+        claim's subject, with the claim's predicate? Asked for a scene showing "what a two-year-old
+        sees in a dream", "I'd go fully monochrome: …" reads "a two-year-old sees in a dream fully
+        monochrome". The clause must not state the claim on its own, and the answer's opening phrase
+        (up to its first punctuation, six words at most) must carry no negation or hedge but a leading
+        "not" ("Not in 2015, whatever people say."), which makes it a denial. Returns (kind, reason)."""
+        lead = _ANSWER_LEAD.match(answer)
+        frag = re.split(r"[:;,.!?(—–]|\s-\s", answer[lead.end() if lead else 0 :], maxsplit=1)[0].strip()
+        rejected = _NOT_THE_SUBJECT.match(frag)  # "Not in 2015, whatever people say."
+        if rejected and rejected.group(0).strip().lower().endswith("not"):
+            frag = frag[rejected.end() :]
+        else:
+            rejected = None
+        if not frag or len(frag.split()) > 6 or NEGATION_CUES.search(frag) or _EPISTEMIC.search(frag):
+            return None
+        for m in _WH_SLOT.finditer(question):
+            clause = m.group("clause").strip()
+            if not self.mentions_subject(clause) or _REPORTED.search(clause):
+                continue  # "what do people wrongly believe about …": the answer would report, not assert
+            resolved, _ = self.resolve(clause, "claim")
+            do = re.search(r"\b(did|does|do)\s+", resolved, FLAGS)
+            if do:  # "year did Vesuvius last erupt" → "year Vesuvius last erupted"
+                after = resolved[do.end() :]
+                name = self.entities.match(after) if self.entities else None
+                cut = name.end() if name else 0
+                resolved = resolved[: do.start()] + after[:cut] + _past_tense(after[cut:])
+            if any(
+                kind == "assert"
+                for kind, _ in self.read_sentence(resolved, topic="claim", question_body=True)
+            ):
+                continue
+            reads = self.read_sentence(f"{resolved} {frag}", topic="claim", question_body=True)
+            if any(kind == "assert" for kind, _ in reads) and not any(kind == "deny" for kind, _ in reads):
+                if rejected:
+                    return "deny", "rejects the answer that would fill the question's slot with the claim"
+                return "assert", "fills the question's slot with the claim's predicate"
         return None
 
     def fill_elided_object(self, sent: str, question: str) -> str:
@@ -1232,6 +1287,24 @@ _NOUN_BEFORE = re.compile(
 )
 
 
+# Words before a do-support question's verb that are not it ("did it last erupt", "did she ever write")
+_NOT_VERBS = {
+    "the",
+    "a",
+    "an",
+    "ever",
+    "really",
+    "actually",
+    "last",
+    "first",
+    "once",
+    "still",
+    "finally",
+    "just",
+}
+_NOT_VERBS |= {"recently", "also", "only", "truly", "personally", "herself", "himself", "itself"}
+
+
 def _past_tense(text: str) -> str:
     """``text`` with its first bare verb in the past tense, for reading a do-support question
     ("Did Ed Sheeran win …" → "Ed Sheeran won …") with the claim's past-tense patterns."""
@@ -1242,7 +1315,7 @@ def _past_tense(text: str) -> str:
             words[i] = _IRREGULAR_PAST[low]
             return "".join(words)
     for i, w in enumerate(words):
-        if re.fullmatch(r"[a-z]+", w) and i > 0 and w not in ("the", "a", "an", "ever", "really", "actually"):
+        if re.fullmatch(r"[a-z]+", w) and i > 0 and w.lower() not in _NOT_VERBS:
             words[i] = w + ("d" if w.endswith("e") else "ed")
             return "".join(words)
     return text
