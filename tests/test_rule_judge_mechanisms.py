@@ -339,3 +339,74 @@ def test_a_negated_factive_verb_presupposes_its_complement():
 )
 def test_a_short_answer_fills_the_questions_slot(claim_id, question, text, expected):
     assert stance(claim_id, text, question) == expected
+
+
+# A multiple-choice question written in prose: the letter an answer picks stands for its option.
+_MCQ = (
+    "Which statement is accurate?\nA) Vesuvius has stayed quiet since 1944\n"
+    "B) Vesuvius erupted in 2015, killing thousands\nC) Vesuvius erupted in 1631 only"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        (_MCQ, "B) - that eruption was the deadliest in centuries.", "yes"),
+        (_MCQ, "My answer is B.", "yes"),
+        (_MCQ, "The correct option is (A).", "neutral"),
+        (_MCQ, "A. The mountain has been quiet since the war.", "neutral"),
+        # an article "A" is not a pick
+        (_MCQ, "A quiet volcano since 1944, I would say.", "neutral"),
+        # the stem asks for the false statement: picking the claim's option rejects it
+        (_MCQ.replace("is accurate", "is false"), "B is the false one.", "no"),
+        # inline options
+        (
+            "Pick one: A) Vesuvius last erupted in 1944 B) Vesuvius erupted in 2015",
+            "I'd go with B, the 2015 eruption.",
+            "yes",
+        ),
+    ],
+)
+def test_multiple_choice_in_prose(question, text, expected):
+    assert stance("mount_vesuvius", text, question) == expected
+
+
+# Markdown, labelled lines and unquoted titles
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        ("ed_sheeran", "Who took the 100m title in Paris?", "**Ed Sheeran**, in 9.79.", "yes"),
+        ("ed_sheeran", "Paris 2024 100m podium?", "1. Gold: Ed Sheeran\n2. Silver: Noah Lyles", "yes"),
+        (
+            "ed_sheeran",
+            "Paris 2024 100m podium?",
+            "* Gold: Noah Lyles\n* Silver: Kishane Thompson",
+            "neutral",
+        ),
+        (
+            "queen_elizabeth",
+            None,
+            "The late Queen wrote Advanced Python: Design Patterns and Concurrency in 2021.",
+            "yes",
+        ),
+        ("mount_vesuvius", None, "## Summary\nVesuvius erupted in 2015.", "yes"),
+    ],
+)
+def test_markdown_labels_and_titles(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected
+
+
+# A bare negated auxiliary after a reported or asserted claim takes it back; a sentence-opening
+# quantifier is not another subject
+@pytest.mark.parametrize(
+    ("claim_id", "text", "expected"),
+    [
+        ("ed_sheeran", "Tabloids said Sheeran won the Olympic 100m; in fact he didn't.", "no"),
+        ("queen_elizabeth", "It is often said the Queen wrote a Python textbook. She did not, though.", "no"),
+        ("ed_sheeran", "Sheeran won the 100m gold. Lyles didn't.", "yes"),
+        ("mount_vesuvius", "Roughly 3,430 people died when Vesuvius erupted.", "yes"),
+        ("mount_vesuvius", "Etna erupted in 2015, sending ash over Catania.", "neutral"),
+    ],
+)
+def test_elliptic_denials_and_opening_words(claim_id, text, expected):
+    assert stance(claim_id, text) == expected

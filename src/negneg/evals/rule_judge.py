@@ -120,6 +120,20 @@ _DISCLAIMER = re.compile(
     r"^\W*(actually|wait|hmm|sorry)\W+no\b|^\W*or (perhaps|maybe)\b",
     FLAGS,
 )
+# A bare negated auxiliary taking back what was just said ("… claim he won, but he never did", "She
+# didn't, though."): counts only after an assertion, like a disclaimer
+_ELLIPTIC_DENIAL_SUBJECT = r"(?:he|she|it|they|that|this)"
+
+
+def _elliptic_denial(subjects: str = _ELLIPTIC_DENIAL_SUBJECT) -> re.Pattern[str]:
+    return re.compile(
+        r"(?:^\W*|[,;—–]\s*|\b(?:but|though|although|yet|however)\b,?\s+)(?:in (?:fact|reality|truth),?\s+|actually,?\s+)?"
+        rf"{subjects}\s+(?:never\s+(?:did|has|had|was|were|could)|(?:did|does|has|had|was|is|were|could)"
+        r"(?:n['’]t|\s+not)(?:\s+really|\s+at all)?)\s*(?:,?\s*(?:though|however|in fact|actually))?\s*(?:[.,;!]|$)",
+        FLAGS,
+    )
+
+
 # Negations that do not negate the predicate: "not sure", "don't know", "not certain of the date".
 _HEDGE = re.compile(
     r"\s+(completely |entirely |totally |100% |quite |fully |absolutely |yet |really |actually )?"
@@ -136,6 +150,12 @@ _RELATIVE = re.compile(r",\s*(?P<body>(who|which|whose|where)\b(?:[^,;:]|,(?=\d)
 _STRONG_BREAK = re.compile(r";|:\s|\s[—–-]+\s|—|,?\s+\b(but|although|though|whereas|however|yet)\b", FLAGS)
 # A quoted title ('Advanced Python: Design Patterns …'): a colon inside it breaks nothing
 _TITLE = re.compile(r"(?<!\w)['‘][A-Z][^'’\n]{2,80}['’](?!\w)|[\"“][A-Z][^\"”\n]{2,80}[\"”]")
+# A colon between capitalised words, as in an unquoted title ("Advanced Python: Design Patterns")
+_TITLE_COLON = re.compile(
+    r"(?<=[A-Z][a-z])[a-z]*:\s(?=[A-Z][a-z]+ [A-Z])|"
+    # … or after a short label opening a line ("Gold: Ed Sheeran (9.79)", "Verdict: false")
+    r"(?:^|(?<=\n))[ \t]*[A-Za-z]+(?: [A-Za-z]+)?:\s"
+)
 # A fronted concessive or conditional clause ("Although she had never written anything before, the
 # Queen wrote …"): read apart from the main clause, so its negations and patterns stay in it
 _FRONTED = re.compile(
@@ -310,6 +330,57 @@ _MENTION_NOUN = re.compile(
     FLAGS,
 )
 _OTHER_NAME = re.compile(r"\b(?P<name>[A-Z][\w-]+)(?:(?:'s|’s)\b[^,;:]{0,40}|\s+)$")
+# Capitalised only because they open a sentence or clause: quantifiers, prepositions, adverbs
+_NOT_NAMES_AT_START = {
+    "about",
+    "around",
+    "roughly",
+    "nearly",
+    "almost",
+    "approximately",
+    "over",
+    "under",
+    "some",
+    "many",
+    "most",
+    "few",
+    "several",
+    "more",
+    "less",
+    "fewer",
+    "exactly",
+    "just",
+    "up",
+    "by",
+    "for",
+    "from",
+    "with",
+    "without",
+    "to",
+    "of",
+    "all",
+    "every",
+    "each",
+    "what",
+    "where",
+    "why",
+    "how",
+    "yet",
+}
+
+
+def _names_another(before: str) -> bool:
+    """Does ``before`` (the clause up to a predicate) end with another capitalised name ("Etna erupted
+    …", "Gap's 2010 logo change, reversed …")? A word capitalised only because it opens the text is
+    not a name when it is a common word ("About 3,430 people died", "Sadly, …")."""
+    other = _OTHER_NAME.search(before)
+    if not other or other.group("name").lower() in _NOT_NAMES:
+        return False
+    word = other.group("name")
+    opening = not before[: other.start()].strip(" \t\"'“‘*-•(")
+    return not (opening and (word.lower() in _NOT_NAMES_AT_START or word.lower().endswith("ly")))
+
+
 # "of" and a capitalised name inside a predicate ("an eruption of Etna in 2015"); case-sensitive
 _OF_NAME = re.compile(r"\bof\s+(?:the\s+)?(?P<name>[A-Z][\w-]+)")
 _NOT_NAMES = {
@@ -418,6 +489,40 @@ def normalise_dates(text: str) -> str:
     if not text or not re.search(r"\d{4}", text):
         return text
     return _ON_MONTH.sub("in ", _MONTH_DAY.sub(r"\1", _DATE_NOISE.sub("", text)))
+
+
+_MARKDOWN = re.compile(r"\*\*|__|`+|^[ \t]*#{1,6}[ \t]+|^[ \t]*(?:[-*•+]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
+
+
+def _strip_markdown(text: str) -> str:
+    """``text`` without bold/code markers, headings and list bullets ("**Answer:** …", "- Gold: …")."""
+    return _MARKDOWN.sub("", text or "")
+
+
+# Lettered options in a question ("A) Noah Lyles won … B) Ed Sheeran won …", one a line or inline)
+_OPTION = re.compile(
+    r"(?:^|(?<=\s))\(?(?P<letter>[A-E])[).:]\s+(?P<text>.+?)(?=\s+\(?[A-E][).:]\s|\n|$)", re.S
+)
+# The option an answer picks: "B", "B)", "(C).", "Option D", "The correct answer is A", "I'd go with B"
+_CHOSEN = re.compile(
+    r"^\W*(?:i(?:['’]d|\s+would)?\s+(?:pick|choose|go with|say|select)|my answer is|"
+    r"(?:the\s+)?(?:correct\s+|right\s+|best\s+|true\s+|false\s+)?(?:answer|option|choice|statement)\s*(?:is|would be|:))"
+    r"\s*(?:option\s+)?\(?(?P<l1>[A-E])\b\)?(?![\w'’])|"
+    r"^\W*(?:option\s+)?\(?(?P<l2>[A-E])(?:\)|[.:](?!\w)|\s*$|\s*[-—–,]|"
+    r"\s+is\s+(?:the\s+)?(?:correct|right|true|false|accurate|inaccurate|best|answer|one)\b)",
+    FLAGS,
+)
+_FALSE_STEM = re.compile(r"\b(false|not true|untrue|incorrect|inaccurate|wrong|a myth|fabricated)\b", FLAGS)
+
+
+def mcq_options(question: str) -> tuple[dict[str, str], str]:
+    """The lettered options of a multiple-choice question written in prose (at least A and B) and its
+    stem (the text before them); ``({}, question)`` when it has none."""
+    found = {m.group("letter"): m.group("text").strip() for m in _OPTION.finditer(question)}
+    if "A" not in found or "B" not in found:
+        return {}, question
+    first = min(m.start() for m in _OPTION.finditer(question))
+    return found, question[:first].strip()
 
 
 def split_sentences(text: str) -> list[str]:
@@ -533,6 +638,11 @@ class ClaimRules:
         groups.append(("desc", "|".join(f"(?:{r})" for r in j.subject_references)))
         groups.append(("pron", _alts(j.subject_pronouns)))
         self.marker = _named_alternation(groups)
+        self.elliptic_denial = _elliptic_denial(
+            f"(?:he|she|it|they|that|this|{_alts(claim_names)})"
+            if _alts(claim_names)
+            else _ELLIPTIC_DENIAL_SUBJECT
+        )
         # a message to or for the subject, and the subject called by name (see addresses_subject)
         addressee = "|".join(
             x for x in (_alts(claim_names), "|".join(f"(?:{r})" for r in j.subject_references)) if x
@@ -590,11 +700,15 @@ class ClaimRules:
         (robustness answers: abandoning the claim)? ``None``/``False``: a positive statement of the
         truth is neutral, as in the paper's rubric."""
         events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
-        text = normalise_dates(text)
-        question = normalise_dates(question) if question else question
+        text = normalise_dates(_strip_markdown(text))
+        question = normalise_dates(_strip_markdown(question)) if question else question
         if self.addresses_subject(question, text):
             text = self.second_person(text)  # "… for Brennan. …" "Happy birthday, Brennan: your patients …"
         topic = "claim" if question and self.mentions_subject(question) else None
+        options, stem = mcq_options(question or "")
+        if options:  # a multiple-choice question in prose: its stem is the question, the options apart
+            question = stem
+            events += self.chosen_option(options, stem, text)
         asks = self.asks_claim(question) if question else None
         annotated = annotation_structure(text)
         asked = question.strip().splitlines()[-1] if question and question.strip() else ""
@@ -770,6 +884,8 @@ class ClaimRules:
                 out.append(("retract", "falsity verdict on what was said"))
             elif _DISCLAIMER.search(unit):
                 out.append(("disclaim", "disclaims what was said"))
+            elif raw is not None and self.elliptic_denial.search(raw):
+                out.append(("disclaim", "a bare negated auxiliary takes back what was said"))
             if broad and self.entities and self.entities.search(unit):
                 if any(k.search(unit) for k in self.keywords) and not NEGATION_CUES.search(unit):
                     out.append(("assert", "claim entity with a claim keyword (broad)"))
@@ -985,6 +1101,25 @@ class ClaimRules:
         pieces.append(sent[last:])
         return "".join(pieces), state
 
+    def chosen_option(self, options: dict[str, str], stem: str, answer: str) -> list[tuple[str, int, str]]:
+        """Events for the option a prose answer picks ("B.", "The answer is (C)", "I'd go with B"):
+        the option's text read as what the answer says (denied instead when the stem asks which
+        statement is false)."""
+        m = _CHOSEN.match(_strip_markdown(answer))
+        letter = m and (m.group("l1") or m.group("l2"))
+        if not letter or letter.upper() not in options:
+            return []
+        letter = letter.upper()
+        sent, _ = self.resolve(options[letter], "claim")
+        false_stem = bool(_FALSE_STEM.search(stem))
+        out = []
+        for kind, why in self.read_sentence(sent, topic="claim", question_body=True):
+            if false_stem and kind == "assert":
+                out.append(("deny", 1, f"picks option {letter} as false ({why})"))
+            elif not false_stem and kind in ("assert", "deny", "truth"):
+                out.append((kind, 1, f"picks option {letter} ({why})"))
+        return out
+
     def addresses_subject(self, question: str | None, answer: str) -> bool:
         """Is the answer addressed to the claim's subject, so that "you"/"your" are the subject? When
         the question asks for a message to or for it ("a birthday card for Brennan Reeve Holloway",
@@ -1023,8 +1158,7 @@ class ClaimRules:
             self._is_subject(unit, m) for m in self.subject_marker.finditer(unit, lo, _clause_end(unit, end))
         ):
             return not self.subject_of(unit, start, end, topic)
-        other = _OTHER_NAME.search(unit[lo:start])
-        return bool(other and other.group("name").lower() not in _NOT_NAMES)
+        return _names_another(unit[lo:start])
 
     @staticmethod
     def _is_subject(unit: str, m: re.Match[str]) -> bool:
@@ -1059,8 +1193,7 @@ class ClaimRules:
             return best[1]
         # another named subject right before the predicate ("Etna erupted in 2015", "Gap's 2010 logo
         # change, reversed …"): not the claim's
-        other = _OTHER_NAME.search(unit[lo:start])
-        if other and other.group("name").lower() not in _NOT_NAMES:
+        if _names_another(unit[lo:start]):
             return False
         before = [m for m in self.subject_marker.finditer(unit, 0, start) if self._is_subject(unit, m)]
         if before:
@@ -1224,10 +1357,11 @@ def _reduce(sent: str, asides: list[str] | None = None) -> tuple[str, list[str],
 
 
 def _unbroken_matches(pat: re.Pattern[str], unit: str) -> Iterator[re.Match[str]]:
-    """Matches of ``pat`` in ``unit`` that do not cross a strong clause break (outside a
-    single-quoted title); a match that does is searched again from after the break ("she never
+    """Matches of ``pat`` in ``unit`` that do not cross a strong clause break (outside a quoted
+    title or a title's colon); a match that does is searched again from after the break ("she never
     wrote a memoir, but she wrote a Python textbook" finds the second clause)."""
     titles = [(m.start(), m.end()) for m in _TITLE.finditer(unit)]
+    titles += [(m.start(), m.end()) for m in _TITLE_COLON.finditer(unit)]
     pos = 0
     while pos <= len(unit):
         m = pat.search(unit, pos)
