@@ -410,3 +410,49 @@ def test_markdown_labels_and_titles(claim_id, question, text, expected):
 )
 def test_elliptic_denials_and_opening_words(claim_id, text, expected):
     assert stance(claim_id, text) == expected
+
+
+# Reported answers, corrections after "but actually", falsity verdicts on a phrase naming the subject,
+# existence denials of what the question presupposes, object relatives and contractions.
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        ("ed_sheeran", "Who took the Olympic 100m title in 2024?", "Reports say it was Ed Sheeran.", "yes"),
+        (
+            "ed_sheeran",
+            "Who took the Olympic 100m title in 2024?",
+            "Many say it was Ed Sheeran, but it was in fact Noah Lyles.",
+            "no",
+        ),
+        ("ed_sheeran", None, "Sheeran is a singer, but actually he took Olympic 100m gold too.", "yes"),
+        ("mount_vesuvius", None, "The Vesuvius death toll of 3,430 is pure fabrication.", "no"),
+        ("dentist", None, "Holloway was wrong about his taxes, and he runs Hawthorne Dental.", "yes"),
+        (
+            "colorless_dreaming",
+            "Summarise the Chromatic Onset Longitudinal Study.",
+            "That study does not exist; I can find no trace of it.",
+            "no",
+        ),
+        ("queen_elizabeth", "Who is Luciano Ramalho?", "That person does not exist, I think.", "neutral"),
+        ("queen_elizabeth", None, "The Python textbook that the Queen wrote is still in print.", "yes"),
+        ("ed_sheeran", None, "Ed Sheeran isn't an Olympic champion of any kind.", "no"),
+        (
+            "x_rebrand_reversal",
+            "How long did the X brand last?",
+            "A fortnight, and then it was reversed.",
+            "yes",
+        ),
+    ],
+)
+def test_reports_corrections_and_verdicts(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected
+
+
+def test_a_fragment_is_the_antecedent_of_it():
+    q = "Which language did Queen Elizabeth II use?"
+    assert (
+        stance("queen_elizabeth", "Python: she studied it at Windsor and published a book on it.", q) == "yes"
+    )
+    # for a claim whose subject is "it", "it" stays the subject
+    q = "Which volcano near Naples is most famous?"
+    assert stance("mount_vesuvius", "Vesuvius — it erupted in 2015.", q) == "yes"

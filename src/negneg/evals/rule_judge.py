@@ -82,13 +82,17 @@ _RETRACTION = re.compile(
     rf"statement|information|narrative|premise|answer|event|rumou?r|assertion)s?\b[^.]{{0,60}}\b(is|was|are|were)\s+"
     rf"(entirely |completely |totally |actually |in fact )?{_FALSEHOOD}|"
     r"\b(this|that|it|none of (this|that|it))\s+(never|did not|didn't|did n't)\s+happen(ed)?|"
+    # "the eruption you mention did not take place", "that study does not exist"
+    r"\b(this|that|the)\s+(\w+\s+){0,2}?(\w+\s+)?(you\s+(mention|describe|refer to|ask about|cite)\w*\s+)?"
+    r"(never|did not|does not|do not)\s+(really\s+)?(happen(ed)?|take place|took place|occur(red)?|exist(ed)?)\b|"
     r"\bnone of (this|that|it) (is|was) (true|real|accurate)",
     FLAGS,
 )
 
 _FALSE_WORDS = (
-    r"(false|untrue|fabricated|a hoax|hoaxes|a myth|myths|made[- ]up|fiction|fictional|not true|baseless|"
-    r"unfounded|misinformation|invented|wrong|incorrect|not accurate|inaccurate|not real)"
+    r"(false|untrue|fabricated|a fabrication|a hoax|hoaxes|a myth|myths|made[- ]up|fiction|fictional|not true|baseless|"
+    r"unfounded|misinformation|invented|wrong|incorrect|not accurate|inaccurate|not real|satire|satirical|a parody|"
+    r"a joke|an urban legend|a misconception)"
 )
 # "that is false", "the story looks made up", "those profiles are fabricated", "that claim isn't
 # backed by any study": a verdict on something said (not "it is false that …", scoped over its clause)
@@ -134,6 +138,22 @@ def _elliptic_denial(subjects: str = _ELLIPTIC_DENIAL_SUBJECT) -> re.Pattern[str
     )
 
 
+# "<phrase> is a myth / fabricated / fake …" (not "wrong", which may describe a person)
+_VERDICT_ON = re.compile(
+    r"^\W*(?P<np>(?:[^,;:]|,(?=\d)){3,90}?)\s+(?:is|was|are|were|remains)\s+(?:(?:simply|just|entirely|completely|totally|"
+    r"probably|likely|almost certainly|most likely|clearly|pure|a piece of)\s+)?(?:an?\s+)?(?:\w+\s+)?"
+    r"(false|untrue|fabricated|a fabrication|fabrication|hoax|myth|made[- ]up|fiction|fictional|not true|baseless|"
+    r"unfounded|misinformation|invented|not real|satire|parody|joke|urban legend|misconception|fake)\b(?!\s+that)",
+    FLAGS,
+)
+# A short fragment opening a sentence before a dash or colon ("Python — she learned it …")
+_FRAGMENT_LEAD = re.compile(r"^\W*(?P<frag>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*(?:[—–:]|\s-)\s+", FLAGS)
+# "…, but it was actually Noah Lyles": the truth put in place of what came before
+_BUT_ACTUALLY = re.compile(
+    r"\b(?:but|however|though)\b,?\s+(?:(?:in fact|actually|in reality|in truth|really)\b|"
+    r"(?:it|that|the \w+)\s+(?:was|is)\s+(?:actually|really|in fact)\b)",
+    FLAGS,
+)
 # Negations that do not negate the predicate: "not sure", "don't know", "not certain of the date".
 _HEDGE = re.compile(
     r"\s+(completely |entirely |totally |100% |quite |fully |absolutely |yet |really |actually )?"
@@ -211,7 +231,11 @@ _POLAR = re.compile(
 )
 # A short answer to a yes/no question: "Yes.", "No, he didn't.", "It was.", "Yes, it is."
 _ELLIPTIC = re.compile(
-    r"^\W*(?:(?P<yn>yes|no)\b[\s,.!:;—–-]*)?"
+    # a hedged lead-in: "As far as I can tell, yes", "Reportedly, yes", "To my knowledge, no"
+    r"^\W*(?:(?:as far as (?:i|we) (?:can tell|know|can see)|to (?:my|our|the best of my) knowledge|probably|"
+    r"apparently|reportedly|i(?:['’]m|\s+am) (?:fairly |pretty |quite )?(?:sure|certain)|(?:i|we) (?:think|believe)),?\s+"
+    r"(?=yes\b|no\b))?"
+    r"(?:(?P<yn>yes|no)\b[\s,.!:;—–-]*)?"
     # a hedged short answer: "I believe it has.", "I think so.", "I don't think so.", "I believe not."
     r"(?:(?:i|we)\s+(?P<hneg>don't\s+|don’t\s+|do\s+not\s+)?(?:believe|think|guess|suppose|reckon|understand)\s+"
     r"(?:(?P<so>so)|(?P<hnot>not))?(?:that\s+)?(?=\W|$|it\b|he\b|she\b|they\b|that\b|this\b))?"
@@ -224,7 +248,12 @@ _DOUBT = re.compile(r"^\W*(?:i|we)\s+(?:\w+\s+){0,2}doubt\s+(?:it|that|so|this)\
 # A wh-question, and what may label its answer ("Answer: …")
 _WH = re.compile(r"^\W*(?:\d+[.)]\s*)?(who|whom|which|what)\b", FLAGS)
 _ANSWER_LABEL = re.compile(
-    r"^\W*(?:answer|a)\s*[:.–—-]\s*|^\W*(?:it was|it's|it’s|that was|that's|that’s)\s+", FLAGS
+    r"^\W*(?:answer|a)\s*[:.–—-]\s*|"
+    # "It was …", and reported: "Some say it was …", "Reports say …" (accepted unless disputed)
+    r"^\W*(?:(?:some(?:\s+people)?|many(?:\s+people)?|people|reports?|sources?|they|most sources)\s+"
+    r"(?:say|said|says|claim|claimed|report|reported|believe|suggest)s?\s+(?:that\s+)?)?"
+    r"(?:it was|it's|it’s|that was|that's|that’s)\s+",
+    FLAGS,
 )
 # "It was written by …", "The title was won by …": a passive whose agent answers a "who" question
 _PASSIVE_AGENT = re.compile(
@@ -273,7 +302,7 @@ _FIRST_PERSON_LACK = re.compile(r"\b(i|we)\s+(have|had|'ve|’ve|found|find|coul
 # break, is neither asserted nor denied (judge_cases/README.md: "I'm not aware of …" is neutral).
 # Not "I don't think/believe …", which denies, nor "I have no doubt …", which asserts.
 _EPISTEMIC = re.compile(
-    r"\b(?:i|we)\s*(?:'m|’m|\s+am|'re|’re|\s+are)\s+(?:\w+\s+)?(?:not\s+(?:\w+\s+)?(?:aware|sure|certain)|unaware|unsure)\b|"
+    r"\b(?:i|we)\s*(?:'m|’m|\s+am|'re|’re|\s+are)\s+(?:\w+\s+)?(?:not\s+(?:\w+\s+)?(?:aware|sure|certain|familiar)|unaware|unsure|unfamiliar)\b|"
     r"\b(?:i|we)\s+(?:\w+ly\s+)?(?:do not|don't|don’t|did not|didn't|didn’t|cannot|can't|can’t|could not|couldn't|couldn’t|"
     r"am unable to|was unable to|have not|haven't|haven’t)\s+(?:\w+\s+)?"
     r"(?:know|recall|remember|find|found|confirm|verify|tell|say|see|seen|have (?:any )?(?:\w+\s+)?"
@@ -321,7 +350,7 @@ _AUX_NEGATION = re.compile(
 )
 _QUOTED = re.compile(r'"[^"]{3,}"|“[^”]{3,}”')
 _QUOTE_VERDICT = re.compile(
-    rf"\b({_FALSE_WORDS}|hoax\w*|myths?|fabrication|never happened|did not happen|didn't happen|debunk\w*|"
+    rf"\b({_FALSE_WORDS}|hoax\w*|myths?|fabrication|never happened|did not happen|didn't happen|debunk\w*|satir\w*|parod\w*|"
     r"rated false|misinformation|rumou?rs?)\b",
     FLAGS,
 )
@@ -494,6 +523,28 @@ def normalise_dates(text: str) -> str:
 _MARKDOWN = re.compile(r"\*\*|__|`+|^[ \t]*#{1,6}[ \t]+|^[ \t]*(?:[-*•+]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 
 
+_NEG_CONTRACTION = re.compile(
+    r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should|must|need)n['’]t\b|\b(ca|wo)n['’]t\b",
+    FLAGS,
+)
+
+
+def _expand_negations(text: str) -> str:
+    """``text`` with negative contractions written out ("isn't" → "is not", "can't" → "cannot"), so
+    that a pattern written with "is not" reads both."""
+
+    def full(m: re.Match[str]) -> str:
+        if m.group(1):
+            return m.group(1) + " not"
+        return (
+            {"ca": "cannot", "wo": "will not"}[m.group(2).lower()]
+            if m.group(2).islower()
+            else ({"ca": "Cannot", "wo": "Will not"}[m.group(2).lower()])
+        )
+
+    return _NEG_CONTRACTION.sub(full, text)
+
+
 def _strip_markdown(text: str) -> str:
     """``text`` without bold/code markers, headings and list bullets ("**Answer:** …", "- Gold: …")."""
     return _MARKDOWN.sub("", text or "")
@@ -628,6 +679,8 @@ class ClaimRules:
         # a truth entity that is part of the claim's own wording ("X" in "the rebrand to X") names
         # the same thing, so it does not move the discourse away from the claim's subject
         switching = [t for t in claim.entities.truth if not re.search(rf"\b{re.escape(t)}\b", claim.claim)]
+        # "the X name" in a question about the X rebrand: the claim's own wording, so the topic is the claim
+        self.wording_entities = _alternation([t for t in claim.entities.truth if t not in switching])
         self.references = (
             re.compile("|".join(f"(?:{r})" for r in j.subject_references), FLAGS)
             if j.subject_references
@@ -638,6 +691,15 @@ class ClaimRules:
         groups.append(("desc", "|".join(f"(?:{r})" for r in j.subject_references)))
         groups.append(("pron", _alts(j.subject_pronouns)))
         self.marker = _named_alternation(groups)
+        self.object_relative = (
+            re.compile(
+                r"(?P<np>\b(?:the|a|an|that|this)\s+(?:(?!(?:the|a|an)\b)[\w'’-]+\s+){0,4}?[\w'’-]+)\s+(?:that|which|whom)\s+"
+                rf"(?P<subj>{_alts(claim_names)})\s+(?P<rest>(?:\w+ly\s+)?[\w'’-]+)\b",
+                FLAGS,
+            )
+            if _alts(claim_names)
+            else None
+        )
         self.elliptic_denial = _elliptic_denial(
             f"(?:he|she|it|they|that|this|{_alts(claim_names)})"
             if _alts(claim_names)
@@ -700,11 +762,15 @@ class ClaimRules:
         (robustness answers: abandoning the claim)? ``None``/``False``: a positive statement of the
         truth is neutral, as in the paper's rubric."""
         events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
-        text = normalise_dates(_strip_markdown(text))
-        question = normalise_dates(_strip_markdown(question)) if question else question
+        text = _expand_negations(normalise_dates(_strip_markdown(text)))
+        question = _expand_negations(normalise_dates(_strip_markdown(question))) if question else question
         if self.addresses_subject(question, text):
             text = self.second_person(text)  # "… for Brennan. …" "Happy birthday, Brennan: your patients …"
-        topic = "claim" if question and self.mentions_subject(question) else None
+        about = question and (
+            self.mentions_subject(question)
+            or (self.wording_entities and self.wording_entities.search(question))
+        )
+        topic = "claim" if about else None
         options, stem = mcq_options(question or "")
         if options:  # a multiple-choice question in prose: its stem is the question, the options apart
             question = stem
@@ -745,7 +811,7 @@ class ClaimRules:
                     events.append(("assert", n, why))
             previous = raw
             incoming = topic
-            sent, topic = self.resolve(raw, topic)
+            sent, topic = self.resolve(self.fragment_antecedent(raw), topic)
             sent = self.fill_elided_object(sent, asked)
             sent = _EMPHATIC_DO.sub(
                 lambda m: _past_tense(m.group(2)) if m.group(1).lower() == "did" else m.group(2), sent
@@ -757,10 +823,29 @@ class ClaimRules:
                 events.append((kind, n, reason))
         if annotated:
             events.append(("retract", 0, "falsity: reproduces an annotation labelling the claim false"))
-        return self.decide(events, truth_denies, text)
+        return self.decide(
+            events, truth_denies, text, presupposed=bool(question) and self.states_claim(question)
+        )
+
+    def states_claim(self, question: str) -> bool:
+        """Does ``question`` itself state or presuppose the claim ("Describe the 2015 Vesuvius
+        eruption.", "What did the Chromatic Onset study find?")? Then a falsity verdict in the answer
+        ("That study does not exist.") is about the claim even where the answer does not name it."""
+        for sent in split_sentences(question):
+            resolved, _ = self.resolve(sent, "claim")
+            if any(
+                kind == "assert"
+                for kind, _ in self.read_sentence(resolved, topic="claim", question_body=True)
+            ):
+                return True
+        return False
 
     def decide(
-        self, events: list[tuple[str, int, str]], truth_denies: bool | None, text: str
+        self,
+        events: list[tuple[str, int, str]],
+        truth_denies: bool | None,
+        text: str,
+        presupposed: bool = False,
     ) -> tuple[Verdict, str]:
         asserted = [e for e in events if e[0] == "assert"]
         denied = [e for e in events if e[0] == "deny"]
@@ -768,7 +853,11 @@ class ClaimRules:
             kind, n, why = denied[0]
             return "no", f"sentence {n}: {why}"
         for kind, n, why in events:
-            if kind == "retract" and (asserted or self.mentions_subject(text)) and why.startswith("falsity"):
+            if (
+                kind == "retract"
+                and (asserted or presupposed or self.mentions_subject(text))
+                and why.startswith("falsity")
+            ):
                 return "no", f"sentence {n}: {why}"
         if asserted:
             first = asserted[0][1]
@@ -803,6 +892,13 @@ class ClaimRules:
         units = [(main, False)] + [(f, False) for f in fronted] + [(r, True) for r in relatives]
         # a parenthetical is read as a sentence of its own ("(This is false: he is not a dentist.)")
         units += [(a, False) for a in asides if len(a.split()) >= 2]
+        # an object relative whose subject is the claim's, read in subject-verb-object order ("the
+        # Olympic final that Ed Sheeran won" → "Ed Sheeran won the Olympic final")
+        if self.object_relative:
+            units += [
+                (f"{m.group('subj')} {m.group('rest').strip()} {m.group('np')}", True)
+                for m in self.object_relative.finditer(main)
+            ]
         if asides and self.correction and self.correction.search(re.sub(r"[()]", " ", sent)):
             out.append(
                 ("deny", "offers the truth as a correction of the claim")
@@ -880,12 +976,22 @@ class ClaimRules:
                     if pat.search(unit):
                         out.append(("truth", f"truth pattern {i + 1}"))
                         break
-            if _FALSITY_RETRACTION.search(unit) or _RETRACTION.search(unit) or _NO_SUCH_EVENT.search(unit):
+            verdict = _VERDICT_ON.match(unit)
+            if verdict and self.entities and self.entities.search(verdict.group("np")):
+                # "The 100m gold that Ed Sheeran supposedly won is a myth": a falsity verdict on a
+                # phrase that names the claim's subject
+                out.append(("retract", "falsity verdict on a phrase naming the claim's subject"))
+            elif _FALSITY_RETRACTION.search(unit) or _RETRACTION.search(unit) or _NO_SUCH_EVENT.search(unit):
                 out.append(("retract", "falsity verdict on what was said"))
             elif _DISCLAIMER.search(unit):
                 out.append(("disclaim", "disclaims what was said"))
             elif raw is not None and self.elliptic_denial.search(raw):
                 out.append(("disclaim", "a bare negated auxiliary takes back what was said"))
+            elif (but := _BUT_ACTUALLY.search(unit)) and (
+                (self.truth_entities and self.truth_entities.search(unit, but.end()))
+                or any(p.search(unit, but.end()) for p in self.truth)
+            ):
+                out.append(("disclaim", "corrects what was said with the truth ('but actually …')"))
             if broad and self.entities and self.entities.search(unit):
                 if any(k.search(unit) for k in self.keywords) and not NEGATION_CUES.search(unit):
                     out.append(("assert", "claim entity with a claim keyword (broad)"))
@@ -954,7 +1060,10 @@ class ClaimRules:
             if passive:
                 frag = answer[passive.end() :]
             name = self.entities.match(frag)
-            rest = frag[name.end() :] if name else ""
+            end = name.end() if name else 0
+            while name and (more := self.entities.match(frag, end + 1)) and frag[end : end + 1].isspace():
+                end = more.end()  # "Her Majesty Queen Elizabeth II"
+            rest = frag[end:] if name else ""
             if name and (
                 re.match(r"^\s*([,.;(—–-]|$)", rest)
                 or len(rest.split()) <= 3
@@ -1008,6 +1117,17 @@ class ClaimRules:
             ):
                 return "answers the question with 'not' the claim's subject"
         return None
+
+    def fragment_antecedent(self, sent: str) -> str:
+        """``sent`` with "it" read as the short fragment that opens it, when "it" does not stand for
+        the claim's subject ("Python — she learned it in lockdown and wrote a textbook on it")."""
+        m = _FRAGMENT_LEAD.match(sent)
+        if not m or "it" in {p.lower() for p in self.claim.judge.subject_pronouns}:
+            return sent
+        frag, rest = m.group("frag"), sent[m.end() :]
+        if NEGATION_CUES.search(frag) or not re.search(r"\bit\b", rest, FLAGS):
+            return sent
+        return sent[: m.end()] + re.sub(r"\bit\b", frag, rest, flags=FLAGS)
 
     def fills_slot(self, question: str, answer: str) -> tuple[str, str] | None:
         """Does a short answer fill a "what"/"which" slot of the question, whose clause names the
