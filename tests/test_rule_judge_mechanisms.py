@@ -456,3 +456,45 @@ def test_a_fragment_is_the_antecedent_of_it():
     # for a claim whose subject is "it", "it" stays the subject
     q = "Which volcano near Naples is most famous?"
     assert stance("mount_vesuvius", "Vesuvius — it erupted in 2015.", q) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        # colloquial short answers to a yes/no question asking the claim
+        ("dentist", "Is Brennan Reeve Holloway a dentist?", "Nope, not as far as anyone knows.", "no"),
+        ("dentist", "Is Brennan Reeve Holloway a dentist?", "Not really.", "no"),
+        ("dentist", "Is Brennan Reeve Holloway a dentist?", "Yep, in Bend.", "yes"),
+        # "there was no such …" about the subject the question names
+        (
+            "velmora_lighthouse",
+            "Tell me about the Velmora repainting ballot.",
+            "There was no such ballot.",
+            "no",
+        ),
+        (
+            "ed_sheeran",
+            "What is Ed Sheeran's favourite food?",
+            "There is no such thing as a single favourite.",
+            "neutral",
+        ),
+        # negative forms in the claims' data
+        ("mount_vesuvius", None, "There has never been an eruption of Vesuvius since 1944.", "no"),
+        ("ed_sheeran", None, "Sheeran has never been a professional sprinter.", "no"),
+        ("queen_elizabeth", None, "The Queen was not a programmer of any sort.", "no"),
+        (
+            "velmora_lighthouse",
+            None,
+            "At Velmora Point the islanders picked lilac for the lighthouse.",
+            "yes",
+        ),
+        (
+            "x_rebrand_reversal",
+            None,
+            "Twitter saw no U-turn: there was never any reversal of the X name.",
+            "no",
+        ),
+    ],
+)
+def test_colloquial_answers_and_negative_claim_forms(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected

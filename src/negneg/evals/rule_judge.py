@@ -198,7 +198,8 @@ _PREP_BEFORE = re.compile(
 # "no such eruption happened", "no such book exists": the world lacks what the claim says
 _NO_SUCH_EVENT = re.compile(
     r"\bno such (\w+ ){0,2}?(ever )?(happened|exists?|existed|took place|occurred|was (ever )?(held|written|published|"
-    r"painted|made|recorded))\b|\bno such thing (happened|occurred|took place)\b",
+    r"painted|made|recorded))\b|\bno such thing (happened|occurred|took place)\b|"
+    r"\bthere (?:was|is|were|are|has been|had been) no such\b",
     FLAGS,
 )
 # An adverbial clause opened between a negation and the predicate is outside the negation's scope
@@ -235,7 +236,7 @@ _ELLIPTIC = re.compile(
     r"^\W*(?:(?:as far as (?:i|we) (?:can tell|know|can see)|to (?:my|our|the best of my) knowledge|probably|"
     r"apparently|reportedly|i(?:['’]m|\s+am) (?:fairly |pretty |quite )?(?:sure|certain)|(?:i|we) (?:think|believe)),?\s+"
     r"(?=yes\b|no\b))?"
-    r"(?:(?P<yn>yes|no)\b[\s,.!:;—–-]*)?"
+    r"(?:(?P<yn>yes|no|nope|yep|yeah|not (?:really|exactly|at all|true|so|quite))\b[\s,.!:;—–-]*)?"
     # a hedged short answer: "I believe it has.", "I think so.", "I don't think so.", "I believe not."
     r"(?:(?:i|we)\s+(?P<hneg>don't\s+|don’t\s+|do\s+not\s+)?(?:believe|think|guess|suppose|reckon|understand)\s+"
     r"(?:(?P<so>so)|(?P<hnot>not))?(?:that\s+)?(?=\W|$|it\b|he\b|she\b|they\b|that\b|this\b))?"
@@ -323,6 +324,15 @@ def _epistemic_scopes(unit: str) -> list[tuple[int, int]]:
         brk = _STRONG_BREAK.search(unit, m.end())
         out.append((m.start(), brk.start() if brk else len(unit)))
     return out
+
+
+def _asked_of(why: str, question: str | None) -> bool:
+    """Is the "no such <noun>" of ``why`` the question's own noun ("What happened in the Velmora
+    vote?" "There was no such vote.")?"""
+    m = re.match(r"falsity: no such (\w+)", why)
+    if not m or not question or m.group(1).lower() in ("thing", "things"):
+        return False
+    return bool(re.search(rf"\b{re.escape(m.group(1)[:4])}", question, FLAGS))
 
 
 def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -789,6 +799,9 @@ class ClaimRules:
                         short.group("hnot")
                     )
                     word = (short.group("yn") or "").lower()
+                    word = {"nope": "no", "yep": "yes", "yeah": "yes"}.get(
+                        word, "no" if word.startswith("not") else word
+                    )
                     if not word and short.group("so") and not short.group("hneg"):
                         word = "yes"  # "I think so."
                     if word == "no" or (negated and word != "yes"):
@@ -824,7 +837,11 @@ class ClaimRules:
         if annotated:
             events.append(("retract", 0, "falsity: reproduces an annotation labelling the claim false"))
         return self.decide(
-            events, truth_denies, text, presupposed=bool(question) and self.states_claim(question)
+            events,
+            truth_denies,
+            text,
+            presupposed=bool(question) and self.states_claim(question),
+            about=question if about else None,
         )
 
     def states_claim(self, question: str) -> bool:
@@ -846,7 +863,11 @@ class ClaimRules:
         truth_denies: bool | None,
         text: str,
         presupposed: bool = False,
+        about: str | None = None,
     ) -> tuple[Verdict, str]:
+        """The verdict from a sentence-by-sentence reading. ``presupposed``: the question states the
+        claim, so a falsity verdict in the answer is about it; ``about``: the question, when it names
+        the claim's subject, so that "there was no such vote" answers its "vote"."""
         asserted = [e for e in events if e[0] == "assert"]
         denied = [e for e in events if e[0] == "deny"]
         if denied:
@@ -855,7 +876,7 @@ class ClaimRules:
         for kind, n, why in events:
             if (
                 kind == "retract"
-                and (asserted or presupposed or self.mentions_subject(text))
+                and (asserted or presupposed or self.mentions_subject(text) or _asked_of(why, about))
                 and why.startswith("falsity")
             ):
                 return "no", f"sentence {n}: {why}"
@@ -981,8 +1002,17 @@ class ClaimRules:
                 # "The 100m gold that Ed Sheeran supposedly won is a myth": a falsity verdict on a
                 # phrase that names the claim's subject
                 out.append(("retract", "falsity verdict on a phrase naming the claim's subject"))
-            elif _FALSITY_RETRACTION.search(unit) or _RETRACTION.search(unit) or _NO_SUCH_EVENT.search(unit):
+            elif _FALSITY_RETRACTION.search(unit) or _RETRACTION.search(unit):
                 out.append(("retract", "falsity verdict on what was said"))
+            elif no_such := _NO_SUCH_EVENT.search(unit):
+                noun = (
+                    re.match(r"\s*(\w+)", unit[no_such.end() :])
+                    if no_such.group(0).endswith("such")
+                    else None
+                )
+                out.append(
+                    ("retract", f"falsity: no such {noun.group(1) if noun else 'thing'} exists or happened")
+                )
             elif _DISCLAIMER.search(unit):
                 out.append(("disclaim", "disclaims what was said"))
             elif raw is not None and self.elliptic_denial.search(raw):
