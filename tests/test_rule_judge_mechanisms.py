@@ -498,3 +498,12 @@ def test_a_fragment_is_the_antecedent_of_it():
 )
 def test_colloquial_answers_and_negative_claim_forms(claim_id, question, text, expected):
     assert stance(claim_id, text, question) == expected
+
+
+def test_a_bare_quantifier_takes_the_questions_object():
+    q = "Has the Queen ever published programming textbooks?"
+    assert stance("queen_elizabeth", "No, she never published any.", q) == "no"
+    assert (
+        stance("queen_elizabeth", "Horses were her passion; she never owned any.", "Did the Queen own cats?")
+        == "neutral"
+    )

@@ -335,6 +335,27 @@ def _asked_of(why: str, question: str | None) -> bool:
     return bool(re.search(rf"\b{re.escape(m.group(1)[:4])}", question, FLAGS))
 
 
+_QUANTIFIER_ELLIPSIS = re.compile(
+    r"\b(?P<verb>[a-z]{3,})\s+(?P<q>any|none|one|a single one)\s*(?=[.;,!?]|$)", FLAGS
+)
+
+
+def _fill_quantifier(sent: str, question: str) -> str:
+    """``sent`` with the question's object after a bare quantifier ("Which monarchs have written
+    books?" "Elizabeth II did not write any." → "… did not write any books")."""
+    m = _QUANTIFIER_ELLIPSIS.search(sent)
+    if not m or not question:
+        return sent
+    obj = re.search(
+        rf"\b{re.escape(m.group('verb')[:3])}\w*\s+(?P<obj>(?:\w+\s+){{0,2}}?\w+)\s*(?=[?.,;]|$)",
+        question,
+        FLAGS,
+    )
+    if not obj:
+        return sent
+    return sent[: m.end()] + " " + obj.group("obj") + sent[m.end() :]
+
+
 def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -825,7 +846,7 @@ class ClaimRules:
             previous = raw
             incoming = topic
             sent, topic = self.resolve(self.fragment_antecedent(raw), topic)
-            sent = self.fill_elided_object(sent, asked)
+            sent = _fill_quantifier(self.fill_elided_object(sent, asked), question or "")
             sent = _EMPHATIC_DO.sub(
                 lambda m: _past_tense(m.group(2)) if m.group(1).lower() == "did" else m.group(2), sent
             )
