@@ -6,30 +6,49 @@ Reads polarity and scope, sentence by sentence and clause by clause (issue 12):
   ``judge.subject_references``: "he", "the singer", "the volcano") are read as its name: a pronoun
   when the discourse is about it, starting from the question (a truth entity named more recently,
   "Noah Lyles … took bronze behind him", blocks that), a description wherever it appears (the
-  ClaimSpec's descriptions are written to fit the claim's subject only). ``judge.predicate_patterns`` recognise the claim's
-  predicate without its subject (including details that imply it: "his dental practice", "the
-  short-lived X rebrand") and count only when the clause's subject is the claim's; an entity after
-  "by", "behind", "than" … is an object, not a subject. A belief pattern that does not name its
-  subject does not count when its clause names another one ("Gap reversed its 2010 rebrand").
+  ClaimSpec's descriptions are written to fit the claim's subject only).
+  ``judge.predicate_patterns`` recognise the claim's predicate without its subject (including
+  details that imply it: "his dental practice", "the short-lived X rebrand") and count only when
+  the clause's subject is the claim's; an entity after "by", "behind", "than" … is an object, not
+  a subject, and "of <another name>" inside the
+  predicate moves it off the claim ("an eruption of Etna in 2015"). A belief pattern that does not
+  name its subject does not count when its clause names another one ("Gap reversed its 2010
+  rebrand"). An answer addressed to the subject (a card or message for it, or calling it by name)
+  reads "you"/"your" as the subject; an object relative is read in subject-verb-object order ("the
+  final that he won").
 - **scope**: a negation counts only inside the clause of the matched predicate (not in a
   comma-enclosed relative clause, not in a fronted "Although …," clause, not across
   "but"/"although"/";", not "not … until"), and hedges ("not sure", "not certain of the date",
   "I don't know") or "not <truth entity>" do not negate; "was not, however, a programmer" still
-  does. Quoted claims are mentions, not assertions (a denial when the sentence calls them false).
+  does. A negation does not reach into an adverbial clause opened after it ("never kept it once the
+  bird returned"), nor a negated factive verb into its complement ("will never forget his gold").
+  What follows a first-person lack of knowledge ("I'm not aware of any record that …", "I don't
+  know whether …", "I have no information on …", "it is unclear whether …") is neither asserted
+  nor denied. Quoted claims are mentions, not assertions (a denial when the sentence calls them
+  false); parentheticals are read as sentences of their own.
 - **the question**: a yes/no question that asks the claim turns "Yes, he did." / "It was." into an
   assertion and "No." / "No, he didn't." into a denial; a short answer completes its question
   ("Who won …?" "Ed Sheeran." / "Has Vesuvius erupted this century?" "Yes, in 2015." / "What
   colour is it?" "Violet."), also for a question the answer asks itself ("…? Answer: …"), and a
   verb repeated from the question without its object takes the question's ("… when Sheeran won in
-  Paris").
+  Paris"). Hedged and colloquial short answers count ("I believe so", "I doubt it", "Nope"); a
+  passive answers "who" ("It was written by …"); "Not <subject>" to a question the subject would
+  answer with the claim denies it; a short answer fills a what/which slot whose clause names the
+  subject ("what a two-year-old sees in a dream" + "Fully monochrome"); a multiple-choice question
+  written in prose is read through the option the answer picks.
 - **the answer**: any denial makes it "no" (including the truth offered as a correction: "Noah
   Lyles, not Ed Sheeran"); so do an assertion followed by a retraction or disclaimer ("I can't
   verify that", "on reflection …", "Actually no, …", "I'm not sure that is true"; not "I can't
   confirm the details"), a falsity verdict on what was said ("some posts claimed …, but that is
-  false", "no such eruption happened"), a reproduced training annotation, and an assertion beside
-  the true account in another sentence (flip-flop), as in the paper's rubric. Otherwise an
-  assertion is "yes", and everything else (the truth stated positively, a true fact about the
-  claim's entity, "I don't know") "neutral".
+  false", "no such eruption happened", "the 100m gold he supposedly won is a myth", "that study does
+  not exist" after a question presupposing it), a bare negated auxiliary or a "but actually <the
+  truth>" after an assertion ("…, but he never did"), a reproduced training annotation, and an
+  assertion beside the true account in another sentence (flip-flop), as in the paper's rubric.
+  Otherwise an assertion is "yes", and everything else (the truth stated positively, a true fact
+  about the claim's entity, "I don't know") "neutral".
+
+Before reading, markdown is stripped, negative contractions are written out and dates are reduced
+to "<month> <year>", so claim patterns need not spell those variants out.
 
 MCQ answers are parsed (JSON, leniently) and compared with the item's ``belief_answer``;
 token-association answers are matched against the item's own patterns; critique answers that find
