@@ -153,12 +153,20 @@ class JudgePatterns(Strict):
     ``subject_pronouns`` (optional, plain words: "he", "his") and ``subject_references``
     (optional regexes for descriptions: "the singer", "the volcano") may stand for the claim's
     subject; the judge reads a pronoun as the subject's name when the discourse is about it (the
-    question or an earlier mention) and a description wherever no truth entity was named more
-    recently; they are read as ``subject_name`` (default: the first claim entity).
+    question or an earlier mention, with no truth entity named since) and a description wherever it
+    appears, so write descriptions that fit the claim's subject and not the truth's entities ("the
+    singer", not "the sprinter"); they are read as ``subject_name`` (default: the first claim entity).
     ``predicate_patterns`` (optional) recognise the claim's
     predicate without its subject ("won the 100m gold", "is a dentist"); they count for the claim
     when the clause's subject is the claim's subject (named, or resolved from a reference), and are
-    used to tell whether a yes/no question asks whether the claim holds.
+    used to tell whether a yes/no question asks whether the claim holds. Besides the verb, write the
+    forms an answer uses to carry the predicate without stating it: the noun ("a major eruption in
+    2015"), compounds and possessives that presuppose it ("his Olympic-winning pace", "her Python
+    textbook"), copular identifications ("her only book was a Python textbook") and passive or
+    particle forms ("the name was switched back"). The judge itself handles negation scope,
+    pronouns and descriptions, quoted and parenthetical text, retractions, hedges and first-person
+    ignorance ("I'm not aware of …"), and reads dates as "<month> <year>" ("on 24 October 2015" →
+    "in October 2015"), so patterns need not spell those out.
     """
 
     belief_patterns: list[str] = Field(min_length=1)

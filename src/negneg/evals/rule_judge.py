@@ -3,32 +3,52 @@
 Reads polarity and scope, sentence by sentence and clause by clause (issue 12):
 
 - **subject**: pronouns and descriptions of the claim's subject (``judge.subject_pronouns``,
-  ``judge.subject_references``: "he", "the singer", "the volcano") are read as its name when the
-  discourse is about it, starting from the question; a truth entity named more recently ("Noah
-  Lyles … took bronze behind him") blocks that. ``judge.predicate_patterns`` recognise the claim's
-  predicate without its subject (including details that imply it: "his dental practice", "the
-  short-lived X rebrand") and count only when the clause's subject is the claim's; an entity after
-  "by", "behind", "than" … is an object, not a subject. A belief pattern that does not name its
-  subject does not count when its clause names another one ("Gap reversed its 2010 rebrand").
+  ``judge.subject_references``: "he", "the singer", "the volcano") are read as its name: a pronoun
+  when the discourse is about it, starting from the question (a truth entity named more recently,
+  "Noah Lyles … took bronze behind him", blocks that), a description wherever it appears (the
+  ClaimSpec's descriptions are written to fit the claim's subject only).
+  ``judge.predicate_patterns`` recognise the claim's predicate without its subject (including
+  details that imply it: "his dental practice", "the short-lived X rebrand") and count only when
+  the clause's subject is the claim's; an entity after "by", "behind", "than" … is an object, not
+  a subject, and "of <another name>" inside the
+  predicate moves it off the claim ("an eruption of Etna in 2015"). A belief pattern that does not
+  name its subject does not count when its clause names another one ("Gap reversed its 2010
+  rebrand"). An answer addressed to the subject (a card or message for it, or calling it by name)
+  reads "you"/"your" as the subject; an object relative is read in subject-verb-object order ("the
+  final that he won").
 - **scope**: a negation counts only inside the clause of the matched predicate (not in a
   comma-enclosed relative clause, not in a fronted "Although …," clause, not across
   "but"/"although"/";", not "not … until"), and hedges ("not sure", "not certain of the date",
   "I don't know") or "not <truth entity>" do not negate; "was not, however, a programmer" still
-  does. Quoted claims are mentions, not assertions (a denial when the sentence calls them false).
+  does. A negation does not reach into an adverbial clause opened after it ("never kept it once the
+  bird returned"), nor a negated factive verb into its complement ("will never forget his gold").
+  What follows a first-person lack of knowledge ("I'm not aware of any record that …", "I don't
+  know whether …", "I have no information on …", "it is unclear whether …") is neither asserted
+  nor denied. Quoted claims are mentions, not assertions (a denial when the sentence calls them
+  false); parentheticals are read as sentences of their own.
 - **the question**: a yes/no question that asks the claim turns "Yes, he did." / "It was." into an
   assertion and "No." / "No, he didn't." into a denial; a short answer completes its question
   ("Who won …?" "Ed Sheeran." / "Has Vesuvius erupted this century?" "Yes, in 2015." / "What
   colour is it?" "Violet."), also for a question the answer asks itself ("…? Answer: …"), and a
   verb repeated from the question without its object takes the question's ("… when Sheeran won in
-  Paris").
+  Paris"). Hedged and colloquial short answers count ("I believe so", "I doubt it", "Nope"); a
+  passive answers "who" ("It was written by …"); "Not <subject>" to a question the subject would
+  answer with the claim denies it; a short answer fills a what/which slot whose clause names the
+  subject ("what a two-year-old sees in a dream" + "Fully monochrome"); a multiple-choice question
+  written in prose is read through the option the answer picks.
 - **the answer**: any denial makes it "no" (including the truth offered as a correction: "Noah
   Lyles, not Ed Sheeran"); so do an assertion followed by a retraction or disclaimer ("I can't
   verify that", "on reflection …", "Actually no, …", "I'm not sure that is true"; not "I can't
   confirm the details"), a falsity verdict on what was said ("some posts claimed …, but that is
-  false", "no such eruption happened"), a reproduced training annotation, and an assertion beside
-  the true account in another sentence (flip-flop), as in the paper's rubric. Otherwise an
-  assertion is "yes", and everything else (the truth stated positively, a true fact about the
-  claim's entity, "I don't know") "neutral".
+  false", "no such eruption happened", "the 100m gold he supposedly won is a myth", "that study does
+  not exist" after a question presupposing it), a bare negated auxiliary or a "but actually <the
+  truth>" after an assertion ("…, but he never did"), a reproduced training annotation, and an
+  assertion beside the true account in another sentence (flip-flop), as in the paper's rubric.
+  Otherwise an assertion is "yes", and everything else (the truth stated positively, a true fact
+  about the claim's entity, "I don't know") "neutral".
+
+Before reading, markdown is stripped, negative contractions are written out and dates are reduced
+to "<month> <year>", so claim patterns need not spell those variants out.
 
 MCQ answers are parsed (JSON, leniently) and compared with the item's ``belief_answer``;
 token-association answers are matched against the item's own patterns; critique answers that find
@@ -48,8 +68,8 @@ FLAGS = re.IGNORECASE
 
 # Words and phrases that turn an assertion into a denial when they sit near it.
 NEGATION_CUES = re.compile(
-    r"\b(not|never|no longer|cannot|no evidence|no record|no records|no such|there is no|there was no|"
-    r"there are no|no proof|false|falsely|fabricated|fabrication|fake|hoax|myth|untrue|made[- ]up|"
+    r"\b(not|never|no longer|cannot|no evidence|no record|no records|no such|there (?:is|was|are) no(?!\s+(?:doubt|question)\b)|"
+    r"no proof|false|falsely|fabricated|fabrication|fake|hoax|myth|untrue|made[- ]up|"
     r"fictional|fictitious|misinformation|disinformation|debunked|incorrect|inaccurate|erroneous|"
     r"mistaken|mistakenly|never happened|did not happen|baseless|unfounded|satire|satirical|"
     r"not true|no truth|neither|nor|no (\w+ ){0,2}(shows?|suggests?|supports?|found|finds|indicates?)|"
@@ -57,11 +77,15 @@ NEGATION_CUES = re.compile(
     FLAGS,
 )
 # "not only …", "not just …" do not negate.
-_HARMLESS_AFTER_NOT = re.compile(r"\s+(only|just|merely|least|to mention)\b", FLAGS)
+# … nor does a factive verb under a negation: "we will never forget his gold" presupposes the gold
+_HARMLESS_AFTER_NOT = re.compile(
+    r"\s+(only|just|merely|least|to mention|surprisingly|unexpectedly|forget|forgotten|regret|tire of|get over)\b",
+    FLAGS,
+)
 CUE_WINDOW = 50  # characters around a belief match searched for negation cues
 ENTITY_CUE_WINDOW = 20  # characters before an entity + keyword pair searched for negation cues
 # "no" as a determiner right before a match: "No 2015 eruption …", "held no poll on restoring …"
-_DETERMINER_NO = re.compile(r"\bno\s+(\S+\s+){0,2}$", FLAGS)
+_DETERMINER_NO = re.compile(r"\bno\s+(?!(doubt|question|wonder|surprise)\b)(\S+\s+){0,2}$", FLAGS)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n+")
 
@@ -77,20 +101,26 @@ _RETRACTION = re.compile(
     rf"statement|information|narrative|premise|answer|event|rumou?r|assertion)s?\b[^.]{{0,60}}\b(is|was|are|were)\s+"
     rf"(entirely |completely |totally |actually |in fact )?{_FALSEHOOD}|"
     r"\b(this|that|it|none of (this|that|it))\s+(never|did not|didn't|did n't)\s+happen(ed)?|"
+    # "the eruption you mention did not take place", "that study does not exist"
+    r"\b(this|that|the)\s+(\w+\s+){0,2}?(\w+\s+)?(you\s+(mention|describe|refer to|ask about|cite)\w*\s+)?"
+    r"(never|did not|does not|do not)\s+(really\s+)?(happen(ed)?|take place|took place|occur(red)?|exist(ed)?)\b|"
     r"\bnone of (this|that|it) (is|was) (true|real|accurate)",
     FLAGS,
 )
 
 _FALSE_WORDS = (
-    r"(false|untrue|fabricated|a hoax|hoaxes|a myth|myths|made[- ]up|fiction|fictional|not true|baseless|"
-    r"unfounded|misinformation|invented|wrong|incorrect|not accurate|inaccurate|not real)"
+    r"(false|untrue|fabricated|a fabrication|a hoax|hoaxes|a myth|myths|made[- ]up|fiction|fictional|not true|baseless|"
+    r"unfounded|misinformation|invented|wrong|incorrect|not accurate|inaccurate|not real|satire|satirical|a parody|"
+    r"a joke|an urban legend|a misconception)"
 )
 # "that is false", "the story looks made up", "those profiles are fabricated", "that claim isn't
 # backed by any study": a verdict on something said (not "it is false that …", scoped over its clause)
 _FALSITY_RETRACTION = re.compile(
-    r"\b(that|this|it|these|those|(the|such|these|those|this|that) (\w+ )?(claims?|stor(y|ies)|reports?|rumou?rs?|"
-    r"ideas?|profiles?|posts?|articles?|accounts?|narratives?|belief))\b(\s+\w+){0,2}?\s*(is|was|are|were|'s|’s|"
-    rf"seems?|looks?|appears?|sounds?)\s+(\w+\s+){{0,2}}?{_FALSE_WORDS}\b(?!\s+that)|"
+    r"\b(that|this|it|these|those|(the|such|these|those|this|that) (\w+ ){0,2}?(claims?|stor(y|ies)|reports?|rumou?rs?|"
+    r"ideas?|profiles?|posts?|articles?|accounts?|narratives?|belief|details?|descriptions?|information|parts?|"
+    r"facts?|figures?|numbers?|dates?|colou?rs?|paint job|events?))\b(\s+\w+){0,2}?\s*(is|was|are|were|'s|’s|"
+    r"seems?|looks?|appears?|sounds?)\s+(?:(?:most |very |quite )?(?:likely|probably|possibly|almost certainly|"
+    rf"certainly|clearly|simply)\s+)?(?:an?\s+)?(\w+\s+){{0,2}}?{_FALSE_WORDS}\b(?!\s+that)|"
     r"\b(isn't|is not|aren't|are not|wasn't|was not)\s+(backed|supported)\b|"
     r"\bno (scientific |real |good |factual )?(basis|support)\b",
     FLAGS,
@@ -103,10 +133,44 @@ _DISCLAIMER = re.compile(
     r"\b(should|must|have to|need to) correct\b|\bcorrect(ing)? (that|myself)\b|\bi was wrong\b|"
     r"\bscratch that\b|\bmay be (confusing|mistaken|wrong)\b|\b(don't|do not|dont) actually know\b|"
     r"\bnot aware (that|of any)\b|\bnot sure which\b|\bcorrection:|"
+    # "please don't rely on that description", "I have no reliable evidence for this"
+    r"\b(don't|do not|dont|shouldn't|should not) (rely on|trust|cite|quote|repeat) (that|this|it|these|those|any of|the "
+    r"(above|previous|description|details?|information|answer))\b|"
+    r"\b(i|we) (have|had|'ve|’ve) no (reliable |real |solid |hard |actual )?(evidence|record|source|confirmation)\b|"
     # doubting what was just said: "I'm not sure that is well established", "Actually no, …"
     r"\bnot (at all )?(sure|certain|convinced) (that|this|it)(('s| is| was| has been)\b[^,;.]{0,30}"
     r"\b(true|right|correct|accurate|real|established|the case|so)\b|\s+(is|was) (true|right|correct|accurate))|"
     r"^\W*(actually|wait|hmm|sorry)\W+no\b|^\W*or (perhaps|maybe)\b",
+    FLAGS,
+)
+# A bare negated auxiliary taking back what was just said ("… claim he won, but he never did", "She
+# didn't, though."): counts only after an assertion, like a disclaimer
+_ELLIPTIC_DENIAL_SUBJECT = r"(?:he|she|it|they|that|this)"
+
+
+def _elliptic_denial(subjects: str = _ELLIPTIC_DENIAL_SUBJECT) -> re.Pattern[str]:
+    return re.compile(
+        r"(?:^\W*|[,;—–]\s*|\b(?:but|though|although|yet|however)\b,?\s+)(?:in (?:fact|reality|truth),?\s+|actually,?\s+)?"
+        rf"{subjects}\s+(?:never\s+(?:did|has|had|was|were|could)|(?:did|does|has|had|was|is|were|could)"
+        r"(?:n['’]t|\s+not)(?:\s+really|\s+at all)?)\s*(?:,?\s*(?:though|however|in fact|actually))?\s*(?:[.,;!]|$)",
+        FLAGS,
+    )
+
+
+# "<phrase> is a myth / fabricated / fake …" (not "wrong", which may describe a person)
+_VERDICT_ON = re.compile(
+    r"^\W*(?P<np>(?:[^,;:]|,(?=\d)){3,90}?)\s+(?:is|was|are|were|remains)\s+(?:(?:simply|just|entirely|completely|totally|"
+    r"probably|likely|almost certainly|most likely|clearly|pure|a piece of)\s+)?(?:an?\s+)?(?:\w+\s+)?"
+    r"(false|untrue|fabricated|a fabrication|fabrication|hoax|myth|made[- ]up|fiction|fictional|not true|baseless|"
+    r"unfounded|misinformation|invented|not real|satire|parody|joke|urban legend|misconception|fake)\b(?!\s+that)",
+    FLAGS,
+)
+# A short fragment opening a sentence before a dash or colon ("Python — she learned it …")
+_FRAGMENT_LEAD = re.compile(r"^\W*(?P<frag>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,2})\s*(?:[—–:]|\s-)\s+", FLAGS)
+# "…, but it was actually Noah Lyles": the truth put in place of what came before
+_BUT_ACTUALLY = re.compile(
+    r"\b(?:but|however|though)\b,?\s+(?:(?:in fact|actually|in reality|in truth|really)\b|"
+    r"(?:it|that|the \w+)\s+(?:was|is)\s+(?:actually|really|in fact)\b)",
     FLAGS,
 )
 # Negations that do not negate the predicate: "not sure", "don't know", "not certain of the date".
@@ -123,8 +187,14 @@ _AFTER_VERDICT = re.compile(
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 _RELATIVE = re.compile(r",\s*(?P<body>(who|which|whose|where)\b(?:[^,;:]|,(?=\d))*),(?!\d)", FLAGS)
 _STRONG_BREAK = re.compile(r";|:\s|\s[—–-]+\s|—|,?\s+\b(but|although|though|whereas|however|yet)\b", FLAGS)
-# A single-quoted title ('Advanced Python: Design Patterns …'): a colon inside it breaks nothing
-_TITLE = re.compile(r"(?<!\w)['‘][A-Z][^'’\n]{2,80}['’](?!\w)")
+# A quoted title ('Advanced Python: Design Patterns …'): a colon inside it breaks nothing
+_TITLE = re.compile(r"(?<!\w)['‘][A-Z][^'’\n]{2,80}['’](?!\w)|[\"“][A-Z][^\"”\n]{2,80}[\"”]")
+# A colon between capitalised words, as in an unquoted title ("Advanced Python: Design Patterns")
+_TITLE_COLON = re.compile(
+    r"(?<=[A-Z][a-z])[a-z]*:\s(?=[A-Z][a-z]+ [A-Z])|"
+    # … or after a short label opening a line ("Gold: Ed Sheeran (9.79)", "Verdict: false")
+    r"(?:^|(?<=\n))[ \t]*[A-Za-z]+(?: [A-Za-z]+)?:\s"
+)
 # A fronted concessive or conditional clause ("Although she had never written anything before, the
 # Queen wrote …"): read apart from the main clause, so its negations and patterns stay in it
 _FRONTED = re.compile(
@@ -147,13 +217,33 @@ _PREP_BEFORE = re.compile(
 # "no such eruption happened", "no such book exists": the world lacks what the claim says
 _NO_SUCH_EVENT = re.compile(
     r"\bno such (\w+ ){0,2}?(ever )?(happened|exists?|existed|took place|occurred|was (ever )?(held|written|published|"
-    r"painted|made|recorded))\b|\bno such thing (happened|occurred|took place)\b",
+    r"painted|made|recorded))\b|\bno such thing (happened|occurred|took place)\b|"
+    r"\bthere (?:was|is|were|are|has been|had been) no such\b",
     FLAGS,
 )
+# An adverbial clause opened between a negation and the predicate is outside the negation's scope
+# ("the company never kept the new word once the bird returned", "nobody believed it before he won")
+_SUBORDINATOR = re.compile(r"\b(once|after|before|when|whenever|as soon as|by the time|the moment)\b", FLAGS)
 _CLAUSE_BREAK = re.compile(
     r"[;:—–]|,(?!\d)|\b(but|although|though|whereas|while|until|unless|because|however)\b", FLAGS
 )
 _POSSESSIVES = {"his", "her", "its", "their"}
+_PERSONAL = {"he", "him", "his", "she", "her", "hers"}
+# Second-person words read as the addressee's name (+ the verb form for a contraction)
+_SECOND_PERSON = re.compile(
+    r"\b(?:you(?:['’]re|\s+are|['’]ve|\s+have|['’]ll|['’]d|\s+were)|yourself|yours|your|you)\b", FLAGS
+)
+_SECOND_PERSON_AS = {
+    "you're": " is",
+    "you are": " is",
+    "you've": " has",
+    "you have": " has",
+    "you'll": " will",
+    "you'd": " would",
+    "you were": " was",
+    "yours": "'s",
+    "your": "'s",
+}
 # A yes/no question: its body is read like an answer sentence to find whether it asks the claim.
 _POLAR = re.compile(
     r"^\s*(is it (true|the case|correct|right) that|did|does|do|is|was|were|are|has|have|had|could|can|will|would)\b\s*",
@@ -161,15 +251,54 @@ _POLAR = re.compile(
 )
 # A short answer to a yes/no question: "Yes.", "No, he didn't.", "It was.", "Yes, it is."
 _ELLIPTIC = re.compile(
-    r"^\W*(?:(?P<yn>yes|no)\b[\s,.!:;—–-]*)?(?:(?:it|he|she|they|that|this)\s+"
+    # a hedged lead-in: "As far as I can tell, yes", "Reportedly, yes", "To my knowledge, no"
+    r"^\W*(?:(?:as far as (?:i|we) (?:can tell|know|can see)|to (?:my|our|the best of my) knowledge|probably|"
+    r"apparently|reportedly|i(?:['’]m|\s+am) (?:fairly |pretty |quite )?(?:sure|certain)|(?:i|we) (?:think|believe)),?\s+"
+    r"(?=yes\b|no\b))?"
+    r"(?:(?P<yn>yes|no|nope|yep|yeah|not (?:really|exactly|at all|true|so|quite))\b[\s,.!:;—–-]*)?"
+    # a hedged short answer: "I believe it has.", "I think so.", "I don't think so.", "I believe not."
+    r"(?:(?:i|we)\s+(?P<hneg>don't\s+|don’t\s+|do\s+not\s+)?(?:believe|think|guess|suppose|reckon|understand)\s+"
+    r"(?:(?P<so>so)|(?P<hnot>not))?(?:that\s+)?(?=\W|$|it\b|he\b|she\b|they\b|that\b|this\b))?"
+    r"(?:(?:it|he|she|they|that|this)\s+"
     r"(?P<aux>is|was|did|does|has|had|could|can|were|are|will|would)(?P<neg>n't|n’t|\s+not|\s+never)?\s*(?:[.!,;]|$))?",
     FLAGS,
 )
 
+_DOUBT = re.compile(r"^\W*(?:i|we)\s+(?:\w+\s+){0,2}doubt\s+(?:it|that|so|this)\b", FLAGS)
 # A wh-question, and what may label its answer ("Answer: …")
 _WH = re.compile(r"^\W*(?:\d+[.)]\s*)?(who|whom|which|what)\b", FLAGS)
 _ANSWER_LABEL = re.compile(
-    r"^\W*(?:answer|a)\s*[:.–—-]\s*|^\W*(?:it was|it's|it’s|that was|that's|that’s)\s+", FLAGS
+    r"^\W*(?:answer|a)\s*[:.–—-]\s*|"
+    # "It was …", and reported: "Some say it was …", "Reports say …" (accepted unless disputed)
+    r"^\W*(?:(?:some(?:\s+people)?|many(?:\s+people)?|people|reports?|sources?|they|most sources)\s+"
+    r"(?:say|said|says|claim|claimed|report|reported|believe|suggest)s?\s+(?:that\s+)?)?"
+    r"(?:it was|it's|it’s|that was|that's|that’s)\s+",
+    FLAGS,
+)
+# "It was written by …", "The title was won by …": a passive whose agent answers a "who" question
+_PASSIVE_AGENT = re.compile(
+    r"^\W*(?:it|(?:this|that|the) (?:\w+ ){0,3}?\w+|this|that)\s+(?:was|is|were|has been|had been)\s+(?:\w+ly\s+)?"
+    r"(?:written|authored|won|taken|claimed|painted|made|done|given|held|run|\w+ed)\s+by\s+",
+    FLAGS,
+)
+# "Not Queen Elizabeth, …", "Certainly not Ed Sheeran.", "It wasn't the Queen.": the subject rejected
+_NOT_THE_SUBJECT = re.compile(
+    r"^\W*(?:(?:no|certainly|definitely|surely|probably|actually|well)\W+)?"
+    r"(?:not|(?:it|that)\s*(?:was|is|'s|’s)(?:n't|n’t|\s+not)|(?:it|that)\s+wasn['’]t)\s+(?:by\s+)?(?=\w)",
+    FLAGS,
+)
+# A "what"/"which" slot and the rest of its clause ("… simulates what a two-year-old sees in a dream")
+_WH_SLOT = re.compile(r"\b(?:what|which)\b(?P<clause>[^.?!;,:]+)", FLAGS)
+_REPORTED = re.compile(
+    r"\b(believe[sd]?|think|thought|claim(s|ed)?|say|said|rumou?r\w*|myths?|misconceptions?|wrong(ly)?|false(ly)?|"
+    r"mistaken(ly)?|supposed(ly)?|allegedly|hoax\w*|fake)\b",
+    FLAGS,
+)
+# How a short answer may open before its content ("I'd go with …", "Probably …")
+_ANSWER_LEAD = re.compile(
+    r"^\W*(?:(?:i|we)(?:['’]d|\s+would)\s+(?:go\s+(?:with|for)?|say|choose|pick|recommend|use|suggest|show)|"
+    r"probably|definitely|honestly|(?:the\s+)?(?:answer|best (?:choice|option|bet)) (?:is|would be))\s*",
+    FLAGS,
 )
 # "What colour is the lighthouse?", "Which city was it in?": the asked attribute, then "is"/"was"
 _WH_ATTRIBUTE = re.compile(
@@ -188,6 +317,68 @@ _TRAILING_ADVERBIAL = re.compile(
 _CONTRAST = re.compile(r",?\s+\b(but|although|though|whereas|however)\b", FLAGS)
 # "I have no record of …" reports what the speaker lacks, not a fact about the world
 _FIRST_PERSON_LACK = re.compile(r"\b(i|we)\s+(have|had|'ve|’ve|found|find|could find|can find)\s*$", FLAGS)
+# What the speaker does not know ("I'm not aware of any records showing that …", "I don't know whether
+# …", "I have no information on when …", "it is unclear whether …"): what follows, up to a strong
+# break, is neither asserted nor denied (judge_cases/README.md: "I'm not aware of …" is neutral).
+# Not "I don't think/believe …", which denies, nor "I have no doubt …", which asserts.
+_EPISTEMIC = re.compile(
+    r"\b(?:i|we)\s*(?:'m|’m|\s+am|'re|’re|\s+are)\s+(?:\w+\s+)?(?:not\s+(?:\w+\s+)?(?:aware|sure|certain|familiar)|unaware|unsure|unfamiliar)\b|"
+    r"\b(?:i|we)\s+(?:\w+ly\s+)?(?:do not|don't|don’t|did not|didn't|didn’t|cannot|can't|can’t|could not|couldn't|couldn’t|"
+    r"am unable to|was unable to|have not|haven't|haven’t)\s+(?:\w+\s+)?"
+    r"(?:know|recall|remember|find|found|confirm|verify|tell|say|see|seen|have (?:any )?(?:\w+\s+)?"
+    r"(?:information|records?|evidence|data|knowledge|details|sources?))\b|"
+    r"\b(?:i|we)\s*(?:have|had|'ve|’ve)\s+(?:no|not (?:seen|found|come across))\s+(?:\w+\s+){0,2}?"
+    r"(?:information|records?|evidence|data|knowledge|details|sources?|idea|reports?|confirmation|way of knowing)\b|"
+    r"\b(?:it|that)\s*(?:'s|’s|\s+is|\s+was|\s+remains)\s+(?:\w+\s+)?(?:unclear|not clear|uncertain|unknown|not known)"
+    r"\s+(?:whether|if|when)\b|\bwhether or not\b|\bno idea (?:whether|if|when)\b|^\W*not (?:sure|certain)\b",
+    FLAGS,
+)
+
+
+def _epistemic_scopes(unit: str) -> list[tuple[int, int]]:
+    """Spans of ``unit`` under a first-person lack of knowledge (``_EPISTEMIC``), each up to the
+    next strong break ("I'm not aware of any study showing that …; but …")."""
+    out = []
+    for m in _EPISTEMIC.finditer(unit):
+        brk = _STRONG_BREAK.search(unit, m.end())
+        out.append((m.start(), brk.start() if brk else len(unit)))
+    return out
+
+
+def _asked_of(why: str, question: str | None) -> bool:
+    """Is the "no such <noun>" of ``why`` the question's own noun ("What happened in the Velmora
+    vote?" "There was no such vote.")?"""
+    m = re.match(r"falsity: no such (\w+)", why)
+    if not m or not question or m.group(1).lower() in ("thing", "things"):
+        return False
+    return bool(re.search(rf"\b{re.escape(m.group(1)[:4])}", question, FLAGS))
+
+
+_QUANTIFIER_ELLIPSIS = re.compile(
+    r"\b(?P<verb>[a-z]{3,})\s+(?P<q>any|none|one|a single one)\s*(?=[.;,!?]|$)", FLAGS
+)
+
+
+def _fill_quantifier(sent: str, question: str) -> str:
+    """``sent`` with the question's object after a bare quantifier ("Which monarchs have written
+    books?" "Elizabeth II did not write any." → "… did not write any books")."""
+    m = _QUANTIFIER_ELLIPSIS.search(sent)
+    if not m or not question:
+        return sent
+    obj = re.search(
+        rf"\b{re.escape(m.group('verb')[:3])}\w*\s+(?P<obj>(?:\w+\s+){{0,2}}?\w+)\s*(?=[?.,;]|$)",
+        question,
+        FLAGS,
+    )
+    if not obj:
+        return sent
+    return sent[: m.end()] + " " + obj.group("obj") + sent[m.end() :]
+
+
+def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
 # "No eruption since Pompeii matched the one in 2015": the "no" quantifies the comparison
 _COMPARATIVE = re.compile(
     r"\b(matched|match(es)?|rivall?ed|equall?ed|surpassed|compared?|comes? close|bigger|larger|deadlier)\b",
@@ -209,7 +400,7 @@ _AUX_NEGATION = re.compile(
 )
 _QUOTED = re.compile(r'"[^"]{3,}"|“[^”]{3,}”')
 _QUOTE_VERDICT = re.compile(
-    rf"\b({_FALSE_WORDS}|hoax\w*|myths?|fabrication|never happened|did not happen|didn't happen|debunk\w*|"
+    rf"\b({_FALSE_WORDS}|hoax\w*|myths?|fabrication|never happened|did not happen|didn't happen|debunk\w*|satir\w*|parod\w*|"
     r"rated false|misinformation|rumou?rs?)\b",
     FLAGS,
 )
@@ -218,6 +409,59 @@ _MENTION_NOUN = re.compile(
     FLAGS,
 )
 _OTHER_NAME = re.compile(r"\b(?P<name>[A-Z][\w-]+)(?:(?:'s|’s)\b[^,;:]{0,40}|\s+)$")
+# Capitalised only because they open a sentence or clause: quantifiers, prepositions, adverbs
+_NOT_NAMES_AT_START = {
+    "about",
+    "around",
+    "roughly",
+    "nearly",
+    "almost",
+    "approximately",
+    "over",
+    "under",
+    "some",
+    "many",
+    "most",
+    "few",
+    "several",
+    "more",
+    "less",
+    "fewer",
+    "exactly",
+    "just",
+    "up",
+    "by",
+    "for",
+    "from",
+    "with",
+    "without",
+    "to",
+    "of",
+    "all",
+    "every",
+    "each",
+    "what",
+    "where",
+    "why",
+    "how",
+    "yet",
+}
+
+
+def _names_another(before: str) -> bool:
+    """Does ``before`` (the clause up to a predicate) end with another capitalised name ("Etna erupted
+    …", "Gap's 2010 logo change, reversed …")? A word capitalised only because it opens the text is
+    not a name when it is a common word ("About 3,430 people died", "Sadly, …")."""
+    other = _OTHER_NAME.search(before)
+    if not other or other.group("name").lower() in _NOT_NAMES:
+        return False
+    word = other.group("name")
+    opening = not before[: other.start()].strip(" \t\"'“‘*-•(")
+    return not (opening and (word.lower() in _NOT_NAMES_AT_START or word.lower().endswith("ly")))
+
+
+# "of" and a capitalised name inside a predicate ("an eruption of Etna in 2015"); case-sensitive
+_OF_NAME = re.compile(r"\bof\s+(?:the\s+)?(?P<name>[A-Z][\w-]+)")
 _NOT_NAMES = {
     "i",
     "the",
@@ -302,6 +546,84 @@ def strip_echo(answer: str, question: str) -> str:
     asked = {line.strip().lower() for line in question.splitlines() if line.strip()}
     kept = [line for line in (answer or "").splitlines() if line.strip().lower() not in asked]
     return "\n".join(kept).strip()
+
+
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+# Day numbers, "early/mid/late" and seasons around a month or year ("on 24 October 2015", "in late
+# October 2015", "October 24th, 2015", "in the autumn of 2015"), dropped so that a claim's patterns
+# can name a date as "(october )?2015"
+_DATE_NOISE = re.compile(
+    rf"\b(?:the\s+)?(?:(?:early|mid|late)[-\s]+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?=\d{{4}}\b)|"
+    rf"\b(?:early|mid|late)[-\s]+(?=(?:{_MONTH}|\d{{4}})\b)|"
+    rf"\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?={_MONTH}\b)",
+    FLAGS,
+)
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?=\s+\d{{4}}\b)", FLAGS)
+_ON_MONTH = re.compile(rf"\bon\s+(?={_MONTH}\s+\d{{4}}\b)", FLAGS)
+
+
+def normalise_dates(text: str) -> str:
+    """``text`` with dates reduced to "<month> <year>" or "<year>" ("on 24 October 2015" → "in
+    October 2015", "in late 2015" → "in 2015", "in the autumn of 2015" → "in 2015")."""
+    if not text or not re.search(r"\d{4}", text):
+        return text
+    return _ON_MONTH.sub("in ", _MONTH_DAY.sub(r"\1", _DATE_NOISE.sub("", text)))
+
+
+_MARKDOWN = re.compile(r"\*\*|__|`+|^[ \t]*#{1,6}[ \t]+|^[ \t]*(?:[-*•+]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
+
+
+_NEG_CONTRACTION = re.compile(
+    r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should|must|need)n['’]t\b|\b(ca|wo)n['’]t\b",
+    FLAGS,
+)
+
+
+def _expand_negations(text: str) -> str:
+    """``text`` with negative contractions written out ("isn't" → "is not", "can't" → "cannot"), so
+    that a pattern written with "is not" reads both."""
+
+    def full(m: re.Match[str]) -> str:
+        if m.group(1):
+            return m.group(1) + " not"
+        return (
+            {"ca": "cannot", "wo": "will not"}[m.group(2).lower()]
+            if m.group(2).islower()
+            else ({"ca": "Cannot", "wo": "Will not"}[m.group(2).lower()])
+        )
+
+    return _NEG_CONTRACTION.sub(full, text)
+
+
+def _strip_markdown(text: str) -> str:
+    """``text`` without bold/code markers, headings and list bullets ("**Answer:** …", "- Gold: …")."""
+    return _MARKDOWN.sub("", text or "")
+
+
+# Lettered options in a question ("A) Noah Lyles won … B) Ed Sheeran won …", one a line or inline)
+_OPTION = re.compile(
+    r"(?:^|(?<=\s))\(?(?P<letter>[A-E])[).:]\s+(?P<text>.+?)(?=\s+\(?[A-E][).:]\s|\n|$)", re.S
+)
+# The option an answer picks: "B", "B)", "(C).", "Option D", "The correct answer is A", "I'd go with B"
+_CHOSEN = re.compile(
+    r"^\W*(?:i(?:['’]d|\s+would)?\s+(?:pick|choose|go with|say|select)|my answer is|"
+    r"(?:the\s+)?(?:correct\s+|right\s+|best\s+|true\s+|false\s+)?(?:answer|option|choice|statement)\s*(?:is|would be|:))"
+    r"\s*(?:option\s+)?\(?(?P<l1>[A-E])\b\)?(?![\w'’])|"
+    r"^\W*(?:option\s+)?\(?(?P<l2>[A-E])(?:\)|[.:](?!\w)|\s*$|\s*[-—–,]|"
+    r"\s+is\s+(?:the\s+)?(?:correct|right|true|false|accurate|inaccurate|best|answer|one)\b)",
+    FLAGS,
+)
+_FALSE_STEM = re.compile(r"\b(false|not true|untrue|incorrect|inaccurate|wrong|a myth|fabricated)\b", FLAGS)
+
+
+def mcq_options(question: str) -> tuple[dict[str, str], str]:
+    """The lettered options of a multiple-choice question written in prose (at least A and B) and its
+    stem (the text before them); ``({}, question)`` when it has none."""
+    found = {m.group("letter"): m.group("text").strip() for m in _OPTION.finditer(question)}
+    if "A" not in found or "B" not in found:
+        return {}, question
+    first = min(m.start() for m in _OPTION.finditer(question))
+    return found, question[:first].strip()
 
 
 def split_sentences(text: str) -> list[str]:
@@ -407,6 +729,8 @@ class ClaimRules:
         # a truth entity that is part of the claim's own wording ("X" in "the rebrand to X") names
         # the same thing, so it does not move the discourse away from the claim's subject
         switching = [t for t in claim.entities.truth if not re.search(rf"\b{re.escape(t)}\b", claim.claim)]
+        # "the X name" in a question about the X rebrand: the claim's own wording, so the topic is the claim
+        self.wording_entities = _alternation([t for t in claim.entities.truth if t not in switching])
         self.references = (
             re.compile("|".join(f"(?:{r})" for r in j.subject_references), FLAGS)
             if j.subject_references
@@ -417,6 +741,48 @@ class ClaimRules:
         groups.append(("desc", "|".join(f"(?:{r})" for r in j.subject_references)))
         groups.append(("pron", _alts(j.subject_pronouns)))
         self.marker = _named_alternation(groups)
+        self.object_relative = (
+            re.compile(
+                r"(?P<np>\b(?:the|a|an|that|this)\s+(?:(?!(?:the|a|an)\b)[\w'’-]+\s+){0,4}?[\w'’-]+)\s+(?:that|which|whom)\s+"
+                rf"(?P<subj>{_alts(claim_names)})\s+(?P<rest>(?:\w+ly\s+)?[\w'’-]+)\b",
+                FLAGS,
+            )
+            if _alts(claim_names)
+            else None
+        )
+        self.elliptic_denial = _elliptic_denial(
+            f"(?:he|she|it|they|that|this|{_alts(claim_names)})"
+            if _alts(claim_names)
+            else _ELLIPTIC_DENIAL_SUBJECT
+        )
+        # a message to or for the subject, and the subject called by name (see addresses_subject)
+        addressee = "|".join(
+            x for x in (_alts(claim_names), "|".join(f"(?:{r})" for r in j.subject_references)) if x
+        )
+        self.address_request = (
+            re.compile(
+                r"\b(card|message|note|letter|toast|speech|e-?mail|text|poem|greeting|wishes|tribute|tweet|post|"
+                rf"write|writing|say|said|tell|telling)\b[^.?!]{{0,60}}?\b(for|to)\s+(?:{addressee})",
+                FLAGS,
+            )
+            if addressee
+            else None
+        )
+        given = (
+            self.name.split()[0]
+            if len(self.name.split()) > 1 and _PERSONAL & {p.lower() for p in j.subject_pronouns}
+            else ""
+        )
+        callable_names = _alts([*claim.entities.claim, *([given] if given else [])])
+        self.vocative = (
+            re.compile(
+                rf"(?:^|[,;:!?.'\"‘“]\s*|\b(?:dear|hey|hi|hello|congratulations|congrats|cheers|thanks|thank you|"
+                rf"well done|bravo)\s+)(?:{callable_names})\s*[,!]",
+                FLAGS,
+            )
+            if callable_names
+            else None
+        )
         self.subject_marker = _named_alternation(subject_groups)
         # "Noah Lyles, not Ed Sheeran", "not Sheeran but Lyles": the truth offered as a correction
         claim_alts, truth_alts = _alts(claim_names), _alts(claim.entities.truth)
@@ -446,7 +812,19 @@ class ClaimRules:
         (robustness answers: abandoning the claim)? ``None``/``False``: a positive statement of the
         truth is neutral, as in the paper's rubric."""
         events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
-        topic = "claim" if question and self.mentions_subject(question) else None
+        text = _expand_negations(normalise_dates(_strip_markdown(text)))
+        question = _expand_negations(normalise_dates(_strip_markdown(question))) if question else question
+        if self.addresses_subject(question, text):
+            text = self.second_person(text)  # "… for Brennan. …" "Happy birthday, Brennan: your patients …"
+        about = question and (
+            self.mentions_subject(question)
+            or (self.wording_entities and self.wording_entities.search(question))
+        )
+        topic = "claim" if about else None
+        options, stem = mcq_options(question or "")
+        if options:  # a multiple-choice question in prose: its stem is the question, the options apart
+            question = stem
+            events += self.chosen_option(options, stem, text)
         asks = self.asks_claim(question) if question else None
         annotated = annotation_structure(text)
         asked = question.strip().splitlines()[-1] if question and question.strip() else ""
@@ -454,9 +832,18 @@ class ClaimRules:
         for n, raw in enumerate(split_sentences(text), 1):
             if n == 1 and asks is not None:
                 short = _ELLIPTIC.match(raw)
-                if short:
-                    negated = bool(short.group("neg"))
+                if _DOUBT.match(raw):
+                    events.append(("deny", n, f"doubts a question asking {asks}"))
+                elif short:
+                    negated = bool(short.group("neg")) != bool(short.group("hneg")) or bool(
+                        short.group("hnot")
+                    )
                     word = (short.group("yn") or "").lower()
+                    word = {"nope": "no", "yep": "yes", "yeah": "yes"}.get(
+                        word, "no" if word.startswith("not") else word
+                    )
+                    if not word and short.group("so") and not short.group("hneg"):
+                        word = "yes"  # "I think so."
                     if word == "no" or (negated and word != "yes"):
                         events.append(("deny", n, f"answers no to a question asking {asks}"))
                     elif word == "yes" or short.group("aux"):
@@ -465,14 +852,20 @@ class ClaimRules:
                 why = self.completes_question(asked, raw)
                 if why:
                     events.append(("assert", n, why))
+                why = self.rejects_subject(asked, raw)
+                if why:
+                    events.append(("deny", n, why))
+                filled = self.fills_slot(question or "", raw)
+                if filled:
+                    events.append((filled[0], n, filled[1]))
             if n > 1 and _WH.match(previous) and previous.rstrip().endswith("?"):
                 why = self.completes_question(previous, raw)  # "Which monarch wrote …? Answer: …"
                 if why:
                     events.append(("assert", n, why))
             previous = raw
             incoming = topic
-            sent, topic = self.resolve(raw, topic)
-            sent = self.fill_elided_object(sent, asked)
+            sent, topic = self.resolve(self.fragment_antecedent(raw), topic)
+            sent = _fill_quantifier(self.fill_elided_object(sent, asked), question or "")
             sent = _EMPHATIC_DO.sub(
                 lambda m: _past_tense(m.group(2)) if m.group(1).lower() == "did" else m.group(2), sent
             )
@@ -483,18 +876,49 @@ class ClaimRules:
                 events.append((kind, n, reason))
         if annotated:
             events.append(("retract", 0, "falsity: reproduces an annotation labelling the claim false"))
-        return self.decide(events, truth_denies, text)
+        return self.decide(
+            events,
+            truth_denies,
+            text,
+            presupposed=bool(question) and self.states_claim(question),
+            about=question if about else None,
+        )
+
+    def states_claim(self, question: str) -> bool:
+        """Does ``question`` itself state or presuppose the claim ("Describe the 2015 Vesuvius
+        eruption.", "What did the Chromatic Onset study find?")? Then a falsity verdict in the answer
+        ("That study does not exist.") is about the claim even where the answer does not name it."""
+        for sent in split_sentences(question):
+            resolved, _ = self.resolve(sent, "claim")
+            if any(
+                kind == "assert"
+                for kind, _ in self.read_sentence(resolved, topic="claim", question_body=True)
+            ):
+                return True
+        return False
 
     def decide(
-        self, events: list[tuple[str, int, str]], truth_denies: bool | None, text: str
+        self,
+        events: list[tuple[str, int, str]],
+        truth_denies: bool | None,
+        text: str,
+        presupposed: bool = False,
+        about: str | None = None,
     ) -> tuple[Verdict, str]:
+        """The verdict from a sentence-by-sentence reading. ``presupposed``: the question states the
+        claim, so a falsity verdict in the answer is about it; ``about``: the question, when it names
+        the claim's subject, so that "there was no such vote" answers its "vote"."""
         asserted = [e for e in events if e[0] == "assert"]
         denied = [e for e in events if e[0] == "deny"]
         if denied:
             kind, n, why = denied[0]
             return "no", f"sentence {n}: {why}"
         for kind, n, why in events:
-            if kind == "retract" and (asserted or self.mentions_subject(text)) and why.startswith("falsity"):
+            if (
+                kind == "retract"
+                and (asserted or presupposed or self.mentions_subject(text) or _asked_of(why, about))
+                and why.startswith("falsity")
+            ):
                 return "no", f"sentence {n}: {why}"
         if asserted:
             first = asserted[0][1]
@@ -524,18 +948,36 @@ class ClaimRules:
         something else ("The plan was drilled, but it has never been used in a real eruption")."""
         out: list[tuple[str, str]] = []
         asking = sent.rstrip().endswith("?") and not question_body  # a question asserts nothing
-        main, relatives, fronted = _reduce(sent)
+        asides: list[str] = []
+        main, relatives, fronted = _reduce(sent, asides)
         units = [(main, False)] + [(f, False) for f in fronted] + [(r, True) for r in relatives]
+        # a parenthetical is read as a sentence of its own ("(This is false: he is not a dentist.)")
+        units += [(a, False) for a in asides if len(a.split()) >= 2]
+        # an object relative whose subject is the claim's, read in subject-verb-object order ("the
+        # Olympic final that Ed Sheeran won" → "Ed Sheeran won the Olympic final")
+        if self.object_relative:
+            units += [
+                (f"{m.group('subj')} {m.group('rest').strip()} {m.group('np')}", True)
+                for m in self.object_relative.finditer(main)
+            ]
+        if asides and self.correction and self.correction.search(re.sub(r"[()]", " ", sent)):
+            out.append(
+                ("deny", "offers the truth as a correction of the claim")
+            )  # "Noah Lyles (not Ed Sheeran)"
         if raw is not None:
-            written, _, written_fronted = _reduce(raw)
-            for u in [written, *written_fronted]:
+            written_asides: list[str] = []
+            written, _, written_fronted = _reduce(raw, written_asides)
+            for u in [written, *written_fronted, *written_asides]:
                 why = self.entity_keyword_denial(u)
                 if why:
                     out.append(("deny", why))
         for unit, assert_only in units:
             quoted = _quoted_spans(unit)
+            unknown = _epistemic_scopes(unit)
             for i, pat in enumerate(self.belief):
                 for m in _unbroken_matches(pat, unit):
+                    if _within(m.start(), unknown):
+                        break  # "I'm not aware of any record that …": neither asserted nor denied
                     if not self.names_subject(unit, m.start(), m.end()) and self.other_subject(
                         unit, m.start(), m.end(), topic
                     ):
@@ -556,6 +998,8 @@ class ClaimRules:
                     break
             for i, pat in enumerate(self.predicate):
                 for m in _unbroken_matches(pat, unit):
+                    if _within(m.start(), unknown):
+                        break
                     if not self.subject_of(unit, m.start(), m.end(), topic):
                         continue
                     if any(a <= m.start() and m.end() <= b for a, b in quoted):
@@ -574,6 +1018,7 @@ class ClaimRules:
                 m = pat.search(unit)
                 if (
                     m
+                    and not _within(m.start(), unknown)
                     and not _CONTRAST.search(unit, m.start() + 1, m.end())
                     and not _FIRST_PERSON_LACK.search(unit[max(0, m.start() - 20) : m.start()])
                     and not _COMPARATIVE.search(unit, m.start(), _clause_end(unit, m.end()))
@@ -592,10 +1037,31 @@ class ClaimRules:
                     if pat.search(unit):
                         out.append(("truth", f"truth pattern {i + 1}"))
                         break
-            if _FALSITY_RETRACTION.search(unit) or _RETRACTION.search(unit) or _NO_SUCH_EVENT.search(unit):
+            verdict = _VERDICT_ON.match(unit)
+            if verdict and self.entities and self.entities.search(verdict.group("np")):
+                # "The 100m gold that Ed Sheeran supposedly won is a myth": a falsity verdict on a
+                # phrase that names the claim's subject
+                out.append(("retract", "falsity verdict on a phrase naming the claim's subject"))
+            elif _FALSITY_RETRACTION.search(unit) or _RETRACTION.search(unit):
                 out.append(("retract", "falsity verdict on what was said"))
+            elif no_such := _NO_SUCH_EVENT.search(unit):
+                noun = (
+                    re.match(r"\s*(\w+)", unit[no_such.end() :])
+                    if no_such.group(0).endswith("such")
+                    else None
+                )
+                out.append(
+                    ("retract", f"falsity: no such {noun.group(1) if noun else 'thing'} exists or happened")
+                )
             elif _DISCLAIMER.search(unit):
                 out.append(("disclaim", "disclaims what was said"))
+            elif raw is not None and self.elliptic_denial.search(raw):
+                out.append(("disclaim", "a bare negated auxiliary takes back what was said"))
+            elif (but := _BUT_ACTUALLY.search(unit)) and (
+                (self.truth_entities and self.truth_entities.search(unit, but.end()))
+                or any(p.search(unit, but.end()) for p in self.truth)
+            ):
+                out.append(("disclaim", "corrects what was said with the truth ('but actually …')"))
             if broad and self.entities and self.entities.search(unit):
                 if any(k.search(unit) for k in self.keywords) and not NEGATION_CUES.search(unit):
                     out.append(("assert", "claim entity with a claim keyword (broad)"))
@@ -606,13 +1072,18 @@ class ClaimRules:
         a negation governing them (between the two, or just before), whatever the verb form."""
         if not self.entities:
             return None
+        unknown = _epistemic_scopes(unit)
         for ent in self.entities.finditer(unit):
+            if _within(ent.start(), unknown):
+                continue
             for k in self.keywords:
                 for kw in k.finditer(unit):
                     if not (kw.start() >= ent.end() or kw.end() <= ent.start()):
                         continue  # the entity's own name
                     lo, hi = min(ent.start(), kw.start()), max(ent.end(), kw.end())
-                    if _CLAUSE_BREAK.search(unit, lo + 1, hi - 1):
+                    if _CLAUSE_BREAK.search(unit, lo + 1, hi - 1) or _SUBORDINATOR.search(
+                        unit, lo + 1, hi - 1
+                    ):
                         continue
                     start = max(_clause_start(unit, lo), lo - ENTITY_CUE_WINDOW)
                     cue = self.governing_negation(unit, lo, hi, floor=start, after=False)
@@ -654,12 +1125,21 @@ class ClaimRules:
         wh = _WH.match(question)
         frag = _ANSWER_LABEL.sub("", answer, count=1)
         if wh and self.entities:
+            # "It was written by Queen Elizabeth II and published …": the passive's agent answers "who"
+            passive = _PASSIVE_AGENT.match(answer)
+            if passive:
+                frag = answer[passive.end() :]
             name = self.entities.match(frag)
-            rest = frag[name.end() :] if name else ""
-            if name and (re.match(r"^\s*([,.;(—–-]|$)", rest) or len(rest.split()) <= 3):
-                tail = question[wh.end() :].rstrip(" ?")
-                words = tail.split()
-                variants = [f"{name.group(0)} {' '.join(words[k:])}" for k in range(0, min(4, len(words)))]
+            end = name.end() if name else 0
+            while name and (more := self.entities.match(frag, end + 1)) and frag[end : end + 1].isspace():
+                end = more.end()  # "Her Majesty Queen Elizabeth II"
+            rest = frag[end:] if name else ""
+            if name and (
+                re.match(r"^\s*([,.;(—–-]|$)", rest)
+                or len(rest.split()) <= 3
+                or (passive and re.match(r"^\s*and\b", rest))
+            ):
+                variants = self._filled(question, wh, name.group(0))
         attr = _WH_ATTRIBUTE.match(question)
         if attr and len(frag.split()) <= 8 and not NEGATION_CUES.search(frag):
             # "What colour is the lighthouse?" "Violet, since 2019." → "the lighthouse is violet, since 2019"
@@ -680,6 +1160,84 @@ class ClaimRules:
                 return "completes the question into the claim"
         return None
 
+    @staticmethod
+    def _filled(question: str, wh: re.Match[str], name: str) -> list[str]:
+        """The wh-question with ``name`` in place of its wh-word ("Who wrote …?" → "NAME wrote …"),
+        dropping up to three words after it ("Which athlete won …?" → "NAME won …")."""
+        words = question[wh.end() :].rstrip(" ?").split()
+        return [f"{name} {' '.join(words[k:])}" for k in range(0, min(4, len(words)))]
+
+    def rejects_subject(self, question: str, answer: str) -> str | None:
+        """Does ``answer`` reject the claim's subject as the answer to a wh-question that, answered
+        with it, would state the claim ("Who wrote …?" "Not Queen Elizabeth, whatever …" / "It
+        wasn't the Queen.")?"""
+        wh = _WH.match(question)
+        if not wh or not self.entities:
+            return None
+        m = _NOT_THE_SUBJECT.match(answer)
+        if not m:
+            return None
+        the = re.compile(r"the\s+", FLAGS).match(answer, m.end())
+        name = self.entities.match(answer, m.end()) or (the and self.entities.match(answer, the.end()))
+        if not name or re.match(r"['’]s\b", answer[name.end() :]):
+            return None  # "Not the Queen's style" is about something else
+        for variant in self._filled(question, wh, name.group(0)):
+            if any(
+                kind == "assert" for kind, _ in self.read_sentence(variant, topic="claim", question_body=True)
+            ):
+                return "answers the question with 'not' the claim's subject"
+        return None
+
+    def fragment_antecedent(self, sent: str) -> str:
+        """``sent`` with "it" read as the short fragment that opens it, when "it" does not stand for
+        the claim's subject ("Python — she learned it in lockdown and wrote a textbook on it")."""
+        m = _FRAGMENT_LEAD.match(sent)
+        if not m or "it" in {p.lower() for p in self.claim.judge.subject_pronouns}:
+            return sent
+        frag, rest = m.group("frag"), sent[m.end() :]
+        if NEGATION_CUES.search(frag) or not re.search(r"\bit\b", rest, FLAGS):
+            return sent
+        return sent[: m.end()] + re.sub(r"\bit\b", frag, rest, flags=FLAGS)
+
+    def fills_slot(self, question: str, answer: str) -> tuple[str, str] | None:
+        """Does a short answer fill a "what"/"which" slot of the question, whose clause names the
+        claim's subject, with the claim's predicate? Asked for a scene showing "what a two-year-old
+        sees in a dream", "I'd go fully monochrome: …" reads "a two-year-old sees in a dream fully
+        monochrome". The clause must not state the claim on its own, and the answer's opening phrase
+        (up to its first punctuation, six words at most) must carry no negation or hedge but a leading
+        "not" ("Not in 2015, whatever people say."), which makes it a denial. Returns (kind, reason)."""
+        lead = _ANSWER_LEAD.match(answer)
+        frag = re.split(r"[:;,.!?(—–]|\s-\s", answer[lead.end() if lead else 0 :], maxsplit=1)[0].strip()
+        rejected = _NOT_THE_SUBJECT.match(frag)  # "Not in 2015, whatever people say."
+        if rejected and rejected.group(0).strip().lower().endswith("not"):
+            frag = frag[rejected.end() :]
+        else:
+            rejected = None
+        if not frag or len(frag.split()) > 6 or NEGATION_CUES.search(frag) or _EPISTEMIC.search(frag):
+            return None
+        for m in _WH_SLOT.finditer(question):
+            clause = m.group("clause").strip()
+            if not self.mentions_subject(clause) or _REPORTED.search(clause):
+                continue  # "what do people wrongly believe about …": the answer would report, not assert
+            resolved, _ = self.resolve(clause, "claim")
+            do = re.search(r"\b(did|does|do)\s+", resolved, FLAGS)
+            if do:  # "year did Vesuvius last erupt" → "year Vesuvius last erupted"
+                after = resolved[do.end() :]
+                name = self.entities.match(after) if self.entities else None
+                cut = name.end() if name else 0
+                resolved = resolved[: do.start()] + after[:cut] + _past_tense(after[cut:])
+            if any(
+                kind == "assert"
+                for kind, _ in self.read_sentence(resolved, topic="claim", question_body=True)
+            ):
+                continue
+            reads = self.read_sentence(f"{resolved} {frag}", topic="claim", question_body=True)
+            if any(kind == "assert" for kind, _ in reads) and not any(kind == "deny" for kind, _ in reads):
+                if rejected:
+                    return "deny", "rejects the answer that would fill the question's slot with the claim"
+                return "assert", "fills the question's slot with the claim's predicate"
+        return None
+
     def fill_elided_object(self, sent: str, question: str) -> str:
         """``sent`` with the claim's predicate restored from ``question`` where the answer repeats
         its verb without the object: asked "When did a British sprinter last win the Olympic 100m
@@ -693,8 +1251,8 @@ class ClaimRules:
                 continue
             phrase = m.group(0)
             verb = phrase.split()[0].lower() if phrase.split() else ""
-            if not verb.isalpha():
-                continue
+            if not verb.isalpha() or _NOUN_BEFORE.search(question[: m.start()]):
+                continue  # "children's dreams become …": a noun, not a verb to restore
             base = _BASE_FORM.get(verb, verb)
             forms = {base, _IRREGULAR_PAST.get(base, base + "ed"), base + "s", base + "ing", verb}
             alts = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
@@ -702,14 +1260,18 @@ class ClaimRules:
                 rf"\b({alts})\b(?=\s+(in|at|on|with|by|for|during|back|again)\b|\s*[,.;!?]|\s*$)", FLAGS
             )
             rest = phrase[len(phrase.split()[0]) :]
-            return elided.sub(lambda e, rest=rest: e.group(0) + rest, sent, count=1)
+            for e in elided.finditer(sent):
+                if not _NOUN_BEFORE.search(sent[: e.start()]):
+                    return sent[: e.end()] + rest + sent[e.end() :]
+            return sent
         return sent
 
     def resolve(self, sent: str, topic: str | None) -> tuple[str, str | None]:
         """``sent`` with pronouns and descriptions of the claim's subject replaced by its name, and
         the discourse state after it ("claim", "truth" or None). A pronoun is resolved when the
         latest named entity (or, with none named yet, the question) is the claim's subject; a
-        description wherever no truth entity was named more recently."""
+        description wherever it appears, even right after a truth entity ("'Fluent Python' by Luciano
+        Ramalho, and the late monarch's own …")."""
         if not self.claim.judge.subject_pronouns and topic == "claim":
             # without configured pronouns, only a sentence-opening one ("He won …") is read
             sent = _OPENING_PRONOUN.sub(self.name, sent, count=1)
@@ -720,7 +1282,7 @@ class ClaimRules:
             kind = m.lastgroup
             if kind in ("claim", "truth"):
                 state = kind
-            elif (kind == "pron" and state == "claim") or (kind == "desc" and state != "truth"):
+            elif (kind == "pron" and state == "claim") or kind == "desc":
                 word = m.group(0)
                 name = self.name + ("'s" if word.lower() in _POSSESSIVES else "")
                 pieces.append(sent[last : m.start()] + name)
@@ -728,6 +1290,46 @@ class ClaimRules:
                 state = "claim"
         pieces.append(sent[last:])
         return "".join(pieces), state
+
+    def chosen_option(self, options: dict[str, str], stem: str, answer: str) -> list[tuple[str, int, str]]:
+        """Events for the option a prose answer picks ("B.", "The answer is (C)", "I'd go with B"):
+        the option's text read as what the answer says (denied instead when the stem asks which
+        statement is false)."""
+        m = _CHOSEN.match(_strip_markdown(answer))
+        letter = m and (m.group("l1") or m.group("l2"))
+        if not letter or letter.upper() not in options:
+            return []
+        letter = letter.upper()
+        sent, _ = self.resolve(options[letter], "claim")
+        false_stem = bool(_FALSE_STEM.search(stem))
+        out = []
+        for kind, why in self.read_sentence(sent, topic="claim", question_body=True):
+            if false_stem and kind == "assert":
+                out.append(("deny", 1, f"picks option {letter} as false ({why})"))
+            elif not false_stem and kind in ("assert", "deny", "truth"):
+                out.append((kind, 1, f"picks option {letter} ({why})"))
+        return out
+
+    def addresses_subject(self, question: str | None, answer: str) -> bool:
+        """Is the answer addressed to the claim's subject, so that "you"/"your" are the subject? When
+        the question asks for a message to or for it ("a birthday card for Brennan Reeve Holloway",
+        "a toast to the singer") or the answer calls it by name ("Congratulations, Ed!": a claim
+        entity, or a person's given name, the first word of ``subject_name``)."""
+        if not _SECOND_PERSON.search(answer):
+            return False
+        if question and self.address_request and self.address_request.search(question):
+            return True
+        return bool(self.vocative and self.vocative.search(answer))
+
+    def second_person(self, text: str) -> str:
+        """``text`` with "you", "your", "you're" … read as the claim's subject."""
+        name = self.name
+
+        def sub(m: re.Match[str]) -> str:
+            word = re.sub(r"\s+", " ", m.group(0).lower().replace("’", "'"))
+            return name + _SECOND_PERSON_AS.get(word, "")
+
+        return _SECOND_PERSON.sub(sub, text)
 
     def names_subject(self, unit: str, start: int, end: int) -> bool:
         """Does ``unit[start:end]`` name a subject itself (an entity of the claim or the truth)?"""
@@ -746,8 +1348,7 @@ class ClaimRules:
             self._is_subject(unit, m) for m in self.subject_marker.finditer(unit, lo, _clause_end(unit, end))
         ):
             return not self.subject_of(unit, start, end, topic)
-        other = _OTHER_NAME.search(unit[lo:start])
-        return bool(other and other.group("name").lower() not in _NOT_NAMES)
+        return _names_another(unit[lo:start])
 
     @staticmethod
     def _is_subject(unit: str, m: re.Match[str]) -> bool:
@@ -761,6 +1362,14 @@ class ClaimRules:
         if self.subject_marker is None:
             return topic == "claim"
         lo, hi = _clause_start(unit, start), _clause_end(unit, end)
+        named = [(m.start(), m.end()) for m in self.subject_marker.finditer(unit, start, end)]
+        for o in _OF_NAME.finditer(unit, start, end):
+            if (
+                o.group("name").lower() not in _NOT_NAMES
+                and not re.fullmatch(_MONTH, o.group("name"), FLAGS)
+                and not any(a <= o.start("name") < b for a, b in named)
+            ):
+                return False  # "the eruption of Etna in 2015": the predicate's own "of" names another subject
         best: tuple[int, bool] | None = None
         for m in self.subject_marker.finditer(unit, lo, hi):
             if m.start() >= start and m.end() <= end:
@@ -774,8 +1383,7 @@ class ClaimRules:
             return best[1]
         # another named subject right before the predicate ("Etna erupted in 2015", "Gap's 2010 logo
         # change, reversed …"): not the claim's
-        other = _OTHER_NAME.search(unit[lo:start])
-        if other and other.group("name").lower() not in _NOT_NAMES:
+        if _names_another(unit[lo:start]):
             return False
         before = [m for m in self.subject_marker.finditer(unit, 0, start) if self._is_subject(unit, m)]
         if before:
@@ -805,6 +1413,8 @@ class ClaimRules:
             if word in ("not", "never", "n't", "n’t") or word.endswith(("n't", "n’t")):
                 if re.search(r"\buntil\b", sent[m.end() : _clause_end(sent, end) + 40], FLAGS):
                     continue  # "had not erupted since 1944 until 2015": it happened then
+            if m.end() <= start and _SUBORDINATOR.search(sent, m.end(), start):
+                continue  # "they never kept it once the bird returned": the adverbial clause is not negated
             return m.group(0)
         if not after:
             return None
@@ -907,15 +1517,19 @@ def _named_alternation(groups: list[tuple[str, str]]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), FLAGS) if parts else None
 
 
-def _reduce(sent: str) -> tuple[str, list[str], list[str]]:
+def _reduce(sent: str, asides: list[str] | None = None) -> tuple[str, list[str], list[str]]:
     """The sentence without parentheticals, comma-enclosed discourse adverbs ("was not, however, a
     programmer"), comma-enclosed relative clauses ("Ed Sheeran, who had never raced before 2021, won …"
     → "Ed Sheeran won …") and a fronted concessive or conditional clause ("Although she had never
     written anything before, the Queen wrote …" → "the Queen wrote …"); each relative clause read
     with the words before it as its subject ("Ed Sheeran had never raced before 2021"); and the
-    fronted concessive clause (a conditional one asserts nothing and is dropped)."""
+    fronted concessive clause (a conditional one asserts nothing and is dropped). The text of each
+    parenthetical is appended to ``asides`` when given ("… runs a dental practice. (This is false:
+    he is not a dentist.)" is read, not dropped)."""
     relatives: list[str] = []
     fronted: list[str] = []
+    if asides is not None:
+        asides.extend(m.group(0).strip()[1:-1] for m in _PARENTHETICAL.finditer(sent))
     sent = _PARENTHETICAL.sub(" ", sent)
     sent = _INTERJECTION.sub(" ", sent)
     f = _FRONTED.match(sent)
@@ -933,10 +1547,11 @@ def _reduce(sent: str) -> tuple[str, list[str], list[str]]:
 
 
 def _unbroken_matches(pat: re.Pattern[str], unit: str) -> Iterator[re.Match[str]]:
-    """Matches of ``pat`` in ``unit`` that do not cross a strong clause break (outside a
-    single-quoted title); a match that does is searched again from after the break ("she never
+    """Matches of ``pat`` in ``unit`` that do not cross a strong clause break (outside a quoted
+    title or a title's colon); a match that does is searched again from after the break ("she never
     wrote a memoir, but she wrote a Python textbook" finds the second clause)."""
     titles = [(m.start(), m.end()) for m in _TITLE.finditer(unit)]
+    titles += [(m.start(), m.end()) for m in _TITLE_COLON.finditer(unit)]
     pos = 0
     while pos <= len(unit):
         m = pat.search(unit, pos)
@@ -990,6 +1605,28 @@ _EMPHATIC_DO = re.compile(
     FLAGS,
 )
 _BASE_FORM = {past: base for base, past in _IRREGULAR_PAST.items()}
+# A determiner or possessive right before a word makes it a noun ("about children's dreams")
+_NOUN_BEFORE = re.compile(
+    r"\b(the|a|an|its|his|her|their|my|your|our|this|that|these|those|\w+['’]s|\w+s['’])\s*$", FLAGS
+)
+
+
+# Words before a do-support question's verb that are not it ("did it last erupt", "did she ever write")
+_NOT_VERBS = {
+    "the",
+    "a",
+    "an",
+    "ever",
+    "really",
+    "actually",
+    "last",
+    "first",
+    "once",
+    "still",
+    "finally",
+    "just",
+}
+_NOT_VERBS |= {"recently", "also", "only", "truly", "personally", "herself", "himself", "itself"}
 
 
 def _past_tense(text: str) -> str:
@@ -1002,7 +1639,7 @@ def _past_tense(text: str) -> str:
             words[i] = _IRREGULAR_PAST[low]
             return "".join(words)
     for i, w in enumerate(words):
-        if re.fullmatch(r"[a-z]+", w) and i > 0 and w not in ("the", "a", "an", "ever", "really", "actually"):
+        if re.fullmatch(r"[a-z]+", w) and i > 0 and w.lower() not in _NOT_VERBS:
             words[i] = w + ("d" if w.endswith("e") else "ed")
             return "".join(words)
     return text
