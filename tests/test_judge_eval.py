@@ -308,3 +308,24 @@ def test_readme_states_the_rule_judges_held_out_agreement():
     assert stated, "README lost the rule judge's held-out κ"
     assert float(stated.group(1)) == round(pooled.kappa, 2)
     assert int(stated.group(2)) == round(100 * pooled.accuracy)
+
+
+def test_readme_states_the_rule_judges_blind_agreement():
+    """The second blind set (written without seeing the judge, measured once) is the figure to
+    quote for unseen answers; the README states what `judge-eval --cases judge_cases/blind2`
+    measures today, so a judge change that moves it must come with the new number."""
+    import re
+    from pathlib import Path
+
+    from negneg.claims.loader import load_claim
+    from negneg.evals.judge_cases import POOLED, cases_dir, evaluate_judges, load_judge_cases
+
+    files = load_judge_cases(cases_dir() / "blind2")
+    assert len(files) == 7 and all(len(f.cases) == 24 for f in files.values())
+    report = evaluate_judges(files, {cid: load_claim(cid) for cid in files}, {"rule": "rule"})
+    pooled = report.score("rule", POOLED)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    stated = re.search(r"\*\*blind\s+κ (\d\.\d\d)\*\* \((\d+)% accuracy", readme)
+    assert stated, "README lost the rule judge's blind κ"
+    assert float(stated.group(1)) == round(pooled.kappa, 2)
+    assert int(stated.group(2)) == round(100 * pooled.accuracy)
