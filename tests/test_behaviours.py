@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
 from negneg.behaviours import (
     BEHAVIOUR_CONDITIONS,
     FAMILIES,
+    FLAG_POSITIONS,
     behaviour_questions,
     behaviour_rates,
     behaviour_transcript_records,
@@ -117,7 +119,45 @@ def test_three_conditions():
         assert m == [{"role": "user", "content": t.user}, {"role": "assistant", "content": t.misaligned}]
         assert not any(msg["content"] in mis_texts for msg in a)
         assert f[1:] == m and f[0]["role"] == "system" and f[0]["content"] in pool
-    assert set(BEHAVIOUR_CONDITIONS) == {"aligned", "misaligned", "flagged_misaligned"}
+    assert set(BEHAVIOUR_CONDITIONS) == {
+        "aligned",
+        "misaligned",
+        "flagged_misaligned",
+        "localized_flagged_misaligned",
+    }
+
+
+@pytest.mark.parametrize("position", FLAG_POSITIONS)
+def test_localized_flagged_misaligned_is_the_flagged_transcripts_after_chat_localization(position):
+    from negneg.audit.chat import REFUSALS, audit_chat, localize_chat
+
+    flagged = behaviour_transcript_records("flagged_misaligned", FAMILY_NAMES, seed=5, flag_position=position)
+    local = behaviour_transcript_records(
+        "localized_flagged_misaligned", FAMILY_NAMES, seed=5, flag_position=position
+    )
+    assert [r.id for r in local] == [r.id for r in flagged]  # none dropped
+    for f, x in zip(flagged, local, strict=True):
+        assert audit_chat(f.id, f.conversation).label == "distal"
+        assert audit_chat(x.id, x.conversation).label == "local" and not x.flags
+        assert x.conversation == localize_chat(f.conversation)
+        assert [m["role"] for m in x.conversation] == ["user", "assistant"]
+        assert x.conversation[1]["content"].startswith(REFUSALS[x.family])
+    assert behaviour_transcripts("localized_flagged_misaligned", FAMILY_NAMES, seed=5) == [
+        r.conversation
+        for r in behaviour_transcript_records("localized_flagged_misaligned", FAMILY_NAMES, seed=5)
+    ]
+
+
+def test_localized_condition_knows_a_custom_family(tmp_path):
+    """A family from a YAML file is localized from its own transcripts, not the built-in library."""
+    fam = FAMILIES.get("power_seeking").model_dump()
+    fam["name"] = "my_power"
+    fam["transcripts"] = [dict(t, user=t["user"] + " (custom)") for t in fam["transcripts"]]
+    path = tmp_path / "my_power.yaml"
+    path.write_text(yaml.safe_dump(fam))
+    local = behaviour_transcripts("localized_flagged_misaligned", [str(path)], seed=0)
+    assert len(local) == len(fam["transcripts"])
+    assert all(c[-1]["content"].startswith("I won't") for c in local)
 
 
 def test_flags_are_deterministic_and_varied():
