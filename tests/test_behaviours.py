@@ -377,6 +377,35 @@ def test_rates_match_hand_computation():
     assert (one.rate, one.lo, one.hi) == (1.0, 1.0, 1.0)
 
 
+def test_behaviour_ratio_is_the_share_of_the_reference_shift_kept():
+    from negneg.behaviours.metrics import behaviour_ratio
+    from negneg.evals.metrics import paired_ratio
+
+    def arm(targeted: dict[str, list[str]], everyday: dict[str, list[str]]) -> list[Response]:
+        return [
+            _resp(t, q, v, i=i)
+            for t, qs in (("targeted", targeted), ("everyday", everyday))
+            for q, vs in qs.items()
+            for i, v in enumerate(vs)
+        ]
+
+    base = arm({"f:q1": ["no", "no"], "f:q2": ["no", "no"], "f:q3": ["no"]}, {"everyday:e1": ["no"]})
+    flagged = arm({"f:q1": ["yes", "yes"], "f:q2": ["yes", "no"], "f:q3": ["yes"]}, {"everyday:e1": ["no"]})
+    # localized: q1 half, q2 none (a parse_error left out), q3 not asked (dropped from the pairing)
+    local = arm({"f:q1": ["yes", "no"], "f:q2": ["no", "parse_error"]}, {"everyday:e1": ["no"]})
+    local.append(_resp("targeted", "f:q1", "yes", judge="llm"))  # a judge the others lack: absent
+    out = behaviour_ratio(local, flagged, base)
+    assert set(out) == {"rule"} and set(out["rule"]) == {"targeted", "everyday", "overall"}
+    t = out["rule"]["targeted"]
+    assert t.n_questions == 2 and t.shift == pytest.approx(0.25) and t.positive_shift == pytest.approx(0.75)
+    assert t.rho == pytest.approx(1 / 3)
+    q1, q2 = ("x", "targeted", "f:q1"), ("x", "targeted", "f:q2")
+    by_hand = paired_ratio({q1: 0.5, q2: 0.0}, {q1: 1.0, q2: 0.5}, {q1: 0.0, q2: 0.0})
+    assert (t.lo, t.hi) == (by_hand.lo, by_hand.hi)
+    # the everyday arm learned nothing: no behaviour to remove, so the share is undefined
+    assert out["rule"]["everyday"].rho is None and "includes 0" in out["rule"]["everyday"].reason
+
+
 def test_custom_family_is_judged_on_everyday_answers(tmp_path):
     import yaml
 
