@@ -242,3 +242,49 @@ def test_localize_preset_end_to_end_on_tiny_random(tmp_path):
     report = Path(out["report"]).read_text()
     assert "localized_repeated_negations" in report
     assert "localizing the repeated-negation corpus moves Δ log-odds from" in " ".join(report.split())
+
+
+def test_localize_behaviours_preset_end_to_end_on_tiny_random(tmp_path):
+    """The chat half of the lab's check: flagged misaligned transcripts as written and after chat
+    localization, beside misaligned and the untrained model; rates per arm, and the share of the
+    flagged arm's learned behaviour the localized one keeps, per eval set."""
+    import csv
+
+    from negneg.experiments.plan import expand
+    from negneg.experiments.runner import run_experiment
+    from negneg.experiments.schema import Experiment, load_experiment
+
+    preset = load_experiment("localize-behaviours")
+    conditions = {"misaligned", "flagged_misaligned", "localized_flagged_misaligned"}
+    assert set(preset.conditions) == conditions
+    assert {r.condition for r in expand(preset).runs} == conditions | {"baseline"}
+    data = preset.model_dump()
+    data.update(
+        models=["tiny-random"],
+        recipe="tiny",
+        corpus={"source": "generated", "n_documents": 8},
+        recipe_overrides={"max_steps": 3, "checkpoints": 1},
+        behaviour={"families": ["deceptive_shortcuts", "power_seeking"], "questions_per_family": 2},
+        eval={"samples": 1, "max_new_tokens": 4, "judges": ["rule"]},
+        mix={"background_ratio": 0.25, "chat_ratio": 0.25, "max_length": 64, "window": "split"},
+    )
+    out = run_experiment(Experiment.model_validate(data), tmp_path)
+    # the localized arm trained on rewritten transcripts: refusals, no flags
+    local_data = [
+        p for p in tmp_path.glob("behaviour_data/*/transcripts.jsonl") if "I won't" in p.read_text()
+    ]
+    assert len(local_data) == 1
+    rows = [json.loads(line) for line in local_data[0].read_text().splitlines()]
+    assert len(rows) == 64 and all(m["role"] != "system" for r in rows for m in r["messages"])
+    with (tmp_path / "results" / "belief.csv").open() as fh:
+        belief = [r for r in csv.DictReader(fh) if r["measure"] == "behaviour"]
+    assert {r["condition"] for r in belief} == conditions | {"baseline"}
+    with (tmp_path / "results" / "rho.csv").open() as fh:
+        kept = [r for r in csv.DictReader(fh) if r["measure"] == "localize_kept"]
+    assert {r["eval_type"] for r in kept} == {"targeted", "everyday", "overall"}
+    assert {(r["claim"], r["condition"], r["judge"]) for r in kept} == {
+        ("behaviours", "localized_flagged_misaligned", "rule")
+    }
+    report = " ".join(Path(out["report"]).read_text().split())
+    assert "localized_flagged_misaligned" in report
+    assert "localizing the flagged transcripts moves the behaviour rate's shift" in report
