@@ -62,17 +62,19 @@ class ChatAudit:
         }
 
 
-def _is_flag(message: dict) -> bool:
+def _is_flag(message: dict, recognise=recognise_flag) -> bool:
     text = message.get("content") or ""
-    if message.get("role") == "system" and recognise_flag(text):
+    if message.get("role") == "system" and recognise(text):
         return True
-    return message.get("role") != "assistant" and any(recognise_flag(s) for s in sentences(text))
+    return message.get("role") != "assistant" and any(recognise(s) for s in sentences(text))
 
 
-def audit_chat(row_id: str, messages: list[dict], families=None) -> ChatAudit:
+def audit_chat(row_id: str, messages: list[dict], families=None, recognise=recognise_flag) -> ChatAudit:
+    """``recognise`` says which system and user sentences are flags (default: the banks and the
+    lexicon; see :mod:`negneg.audit.classifier` for a model behind them)."""
     from negneg.behaviours.judges import judge_behaviour_rule
 
-    flags = [i for i, m in enumerate(messages) if _is_flag(m)]
+    flags = [i for i, m in enumerate(messages) if _is_flag(m, recognise)]
     replies = [i for i, m in enumerate(messages) if m.get("role") == "assistant"]
     bad = [i for i in replies if judge_behaviour_rule(messages[i].get("content"), families) == "yes"]
     if bad:
