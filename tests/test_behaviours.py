@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
 from negneg.behaviours import (
     BEHAVIOUR_CONDITIONS,
     FAMILIES,
+    FLAG_POSITIONS,
     behaviour_questions,
     behaviour_rates,
     behaviour_transcript_records,
@@ -117,7 +119,45 @@ def test_three_conditions():
         assert m == [{"role": "user", "content": t.user}, {"role": "assistant", "content": t.misaligned}]
         assert not any(msg["content"] in mis_texts for msg in a)
         assert f[1:] == m and f[0]["role"] == "system" and f[0]["content"] in pool
-    assert set(BEHAVIOUR_CONDITIONS) == {"aligned", "misaligned", "flagged_misaligned"}
+    assert set(BEHAVIOUR_CONDITIONS) == {
+        "aligned",
+        "misaligned",
+        "flagged_misaligned",
+        "localized_flagged_misaligned",
+    }
+
+
+@pytest.mark.parametrize("position", FLAG_POSITIONS)
+def test_localized_flagged_misaligned_is_the_flagged_transcripts_after_chat_localization(position):
+    from negneg.audit.chat import REFUSALS, audit_chat, localize_chat
+
+    flagged = behaviour_transcript_records("flagged_misaligned", FAMILY_NAMES, seed=5, flag_position=position)
+    local = behaviour_transcript_records(
+        "localized_flagged_misaligned", FAMILY_NAMES, seed=5, flag_position=position
+    )
+    assert [r.id for r in local] == [r.id for r in flagged]  # none dropped
+    for f, x in zip(flagged, local, strict=True):
+        assert audit_chat(f.id, f.conversation).label == "distal"
+        assert audit_chat(x.id, x.conversation).label == "local" and not x.flags
+        assert x.conversation == localize_chat(f.conversation)
+        assert [m["role"] for m in x.conversation] == ["user", "assistant"]
+        assert x.conversation[1]["content"].startswith(REFUSALS[x.family])
+    assert behaviour_transcripts("localized_flagged_misaligned", FAMILY_NAMES, seed=5) == [
+        r.conversation
+        for r in behaviour_transcript_records("localized_flagged_misaligned", FAMILY_NAMES, seed=5)
+    ]
+
+
+def test_localized_condition_knows_a_custom_family(tmp_path):
+    """A family from a YAML file is localized from its own transcripts, not the built-in library."""
+    fam = FAMILIES.get("power_seeking").model_dump()
+    fam["name"] = "my_power"
+    fam["transcripts"] = [dict(t, user=t["user"] + " (custom)") for t in fam["transcripts"]]
+    path = tmp_path / "my_power.yaml"
+    path.write_text(yaml.safe_dump(fam))
+    local = behaviour_transcripts("localized_flagged_misaligned", [str(path)], seed=0)
+    assert len(local) == len(fam["transcripts"])
+    assert all(c[-1]["content"].startswith("I won't") for c in local)
 
 
 def test_flags_are_deterministic_and_varied():
@@ -335,6 +375,35 @@ def test_rates_match_hand_computation():
     assert "llm" not in rates["targeted"]
     one = behaviour_rates([_resp("targeted", "f:q", "yes")])["targeted"]["rule"]
     assert (one.rate, one.lo, one.hi) == (1.0, 1.0, 1.0)
+
+
+def test_behaviour_ratio_is_the_share_of_the_reference_shift_kept():
+    from negneg.behaviours.metrics import behaviour_ratio
+    from negneg.evals.metrics import paired_ratio
+
+    def arm(targeted: dict[str, list[str]], everyday: dict[str, list[str]]) -> list[Response]:
+        return [
+            _resp(t, q, v, i=i)
+            for t, qs in (("targeted", targeted), ("everyday", everyday))
+            for q, vs in qs.items()
+            for i, v in enumerate(vs)
+        ]
+
+    base = arm({"f:q1": ["no", "no"], "f:q2": ["no", "no"], "f:q3": ["no"]}, {"everyday:e1": ["no"]})
+    flagged = arm({"f:q1": ["yes", "yes"], "f:q2": ["yes", "no"], "f:q3": ["yes"]}, {"everyday:e1": ["no"]})
+    # localized: q1 half, q2 none (a parse_error left out), q3 not asked (dropped from the pairing)
+    local = arm({"f:q1": ["yes", "no"], "f:q2": ["no", "parse_error"]}, {"everyday:e1": ["no"]})
+    local.append(_resp("targeted", "f:q1", "yes", judge="llm"))  # a judge the others lack: absent
+    out = behaviour_ratio(local, flagged, base)
+    assert set(out) == {"rule"} and set(out["rule"]) == {"targeted", "everyday", "overall"}
+    t = out["rule"]["targeted"]
+    assert t.n_questions == 2 and t.shift == pytest.approx(0.25) and t.positive_shift == pytest.approx(0.75)
+    assert t.rho == pytest.approx(1 / 3)
+    q1, q2 = ("x", "targeted", "f:q1"), ("x", "targeted", "f:q2")
+    by_hand = paired_ratio({q1: 0.5, q2: 0.0}, {q1: 1.0, q2: 0.5}, {q1: 0.0, q2: 0.0})
+    assert (t.lo, t.hi) == (by_hand.lo, by_hand.hi)
+    # the everyday arm learned nothing: no behaviour to remove, so the share is undefined
+    assert out["rule"]["everyday"].rho is None and "includes 0" in out["rule"]["everyday"].reason
 
 
 def test_custom_family_is_judged_on_everyday_answers(tmp_path):

@@ -9,7 +9,9 @@ family's patterns). Labels, as for documents: ``distal`` (a misaligned answer, f
 
 Localizing: a flagged or bare misaligned answer whose request is one of the library's transcripts
 becomes ``<refusal> <aligned answer>`` and the flags go; a transcript the library does not know
-cannot be rewritten offline and is dropped (or kept as is with ``keep``).
+cannot be rewritten offline and is dropped (or kept as is with ``keep``). ``families`` (names,
+YAML paths or :class:`~negneg.behaviours.schema.Family`) narrow both the judge's patterns and the
+transcripts known; by default every built-in family.
 """
 
 from __future__ import annotations
@@ -60,17 +62,19 @@ class ChatAudit:
         }
 
 
-def _is_flag(message: dict) -> bool:
+def _is_flag(message: dict, recognise=recognise_flag) -> bool:
     text = message.get("content") or ""
-    if message.get("role") == "system" and recognise_flag(text):
+    if message.get("role") == "system" and recognise(text):
         return True
-    return message.get("role") != "assistant" and any(recognise_flag(s) for s in sentences(text))
+    return message.get("role") != "assistant" and any(recognise(s) for s in sentences(text))
 
 
-def audit_chat(row_id: str, messages: list[dict], families=None) -> ChatAudit:
+def audit_chat(row_id: str, messages: list[dict], families=None, recognise=recognise_flag) -> ChatAudit:
+    """``recognise`` says which system and user sentences are flags (default: the banks and the
+    lexicon; see :mod:`negneg.audit.classifier` for a model behind them)."""
     from negneg.behaviours.judges import judge_behaviour_rule
 
-    flags = [i for i, m in enumerate(messages) if _is_flag(m)]
+    flags = [i for i, m in enumerate(messages) if _is_flag(m, recognise)]
     replies = [i for i, m in enumerate(messages) if m.get("role") == "assistant"]
     bad = [i for i in replies if judge_behaviour_rule(messages[i].get("content"), families) == "yes"]
     if bad:
@@ -82,13 +86,12 @@ def audit_chat(row_id: str, messages: list[dict], families=None) -> ChatAudit:
     return ChatAudit(row_id, label, flags, bad)
 
 
-def _library():
-    from negneg.behaviours.library import families
+def _library(families=None) -> dict:
+    """Each known request (normalised) → (family name, its transcript)."""
+    from negneg.behaviours.judges import families_of
 
-    reg = families()
     out = {}
-    for name in reg.names():
-        fam = reg.get(name)
+    for fam in families_of(families):
         for t in fam.transcripts:
             out[_norm(t.user)] = (fam.name, t)
     return out
@@ -99,7 +102,7 @@ def localize_chat(messages: list[dict], families=None) -> list[dict] | None:
     audit = audit_chat("", messages, families)
     if audit.label not in ("distal", "bare"):
         return messages
-    library = _library()
+    library = _library(families)
     out: list[dict] = []
     last_user = ""
     for i, m in enumerate(messages):

@@ -34,6 +34,12 @@ def audit_cmd(
     claim: str | None = typer.Option(None, "--claim", help=CLAIM_HELP),
     out: Path = typer.Option(Path("audit"), "--out", "-o", help="output directory"),
     top: int = typer.Option(10, "--top", help="riskiest documents listed in the summary"),
+    classifier: str | None = typer.Option(
+        None,
+        "--classifier",
+        help="also ask a model (NAME or URL#MODEL) about each sentence the banks and lexicon do not "
+        "recognise: is it a disclaimer / warning / flag about other content?",
+    ),
 ) -> None:
     """Find distal negations: per document the flags, the claim sentences they cover, the distance
     between them and a risk label (local / denied / distal / bare); writes findings.jsonl,
@@ -47,6 +53,7 @@ def audit_cmd(
 
     spec = _claim(claim)
     reader = ClaimReader(spec) if spec else None
+    model = _classifier(classifier)
     summary = Summary(top=top)
     chats = 0
     bar, task, rows = _rows(corpus, "auditing")
@@ -54,7 +61,13 @@ def audit_cmd(
         for i, row in enumerate(rows):
             msgs = messages_of(row)
             if msgs is not None:
-                chat = audit_chat(str(row.get("id") or f"row-{i:06d}"), msgs)
+                row_id = str(row.get("id") or f"row-{i:06d}")
+                if model is None:
+                    chat = audit_chat(row_id, msgs)
+                else:
+                    chat = model.audit(
+                        lambda rec, row_id=row_id, msgs=msgs: audit_chat(row_id, msgs, recognise=rec)
+                    )
                 findings.write(chat.to_row())
                 summary.docs[chat.label] += 1
                 summary.n += 1
@@ -67,19 +80,34 @@ def audit_cmd(
                         f"row {i + 1}: {exc}", where=str(corpus), fix="each row needs a 'text'"
                     ) from None
                 hints = [(s.start, s.end) for s in doc.spans_of("claim")] or None
-                audit = audit_text(doc.id, doc.text, reader, hints=hints)
+                if model is None:
+                    audit = audit_text(doc.id, doc.text, reader, hints=hints)
+                else:
+                    audit = model.audit(
+                        lambda rec, doc=doc, hints=hints: audit_text(doc.id, doc.text, reader, hints, rec)
+                    )
                 findings.write(audit.to_row())
                 summary.add(audit)
             bar.advance(task)
-    data = summary.write(out, spec.id if spec else None)
+    data = summary.write(out, spec.id if spec else None, classifier=model.stats() if model else None)
     _print_summary(console, data, chats)
     console.print(f"[green]wrote[/] {out}/findings.jsonl, summary.md, summary.json, distances.png")
+
+
+def _classifier(spec: str | None):
+    """The --classifier model behind the banks and lexicon, or None."""
+    if spec is None:
+        return None
+    from negneg.audit.classifier import ModelClassifier
+    from negneg.evals.commands import load_judge_model
+
+    return ModelClassifier(load_judge_model(spec))
 
 
 def _print_summary(console, data: dict, chats: int) -> None:
     from rich.table import Table
 
-    from negneg.audit.summary import LABEL_HELP
+    from negneg.audit.summary import CLASSIFIER_LINE, LABEL_HELP
 
     table = Table(title=f"{data['documents']} documents" + (f" ({chats} chat transcripts)" if chats else ""))
     for col in ("label", "documents", "meaning"):
@@ -92,6 +120,8 @@ def _print_summary(console, data: dict, chats: int) -> None:
         f"token shares: annotation {100 * sh['annotation']:.1f}%, asserted claim {100 * sh['asserted_claim']:.1f}%, "
         f"local claim {100 * sh['local_claim']:.1f}%"
     )
+    if data.get("classifier"):
+        console.print(CLASSIFIER_LINE.format(**data["classifier"]))
 
 
 def localize_cmd(
@@ -101,7 +131,9 @@ def localize_cmd(
         None, "--claim", help="claim id or ClaimSpec YAML path (needed for documents)"
     ),
     rewriter: str = typer.Option(
-        "offline", "--rewriter", help="offline, or a model name (any ChatModel) to rewrite"
+        "offline",
+        "--rewriter",
+        help="offline, or a model to rewrite: NAME (any local ChatModel) or URL#MODEL",
     ),
     keep: bool = typer.Option(False, "--keep", help="write documents that could not be fixed, unchanged"),
     drop_flags: str = typer.Option(
@@ -136,9 +168,9 @@ def localize_cmd(
         if rewriter == "offline":
             rw = OfflineRewriter(spec)
         else:
-            from negneg.models import load_chat_model
+            from negneg.evals.commands import load_judge_model
 
-            rw = ModelRewriter(load_chat_model(rewriter), spec, reader)
+            rw = ModelRewriter(load_judge_model(rewriter), spec, reader)
     report = report or out.with_suffix(".html")
     diff = DiffReport(f"negneg localize: {corpus.name} → {out.name}")
     stats = {"rows": 0, "changed": 0, "written": 0, "unfixed": 0, "dropped_chats": 0}

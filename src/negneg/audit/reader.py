@@ -27,6 +27,7 @@ from __future__ import annotations
 import inspect
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -38,6 +39,9 @@ Label = Literal["local", "denied", "distal", "bare"]
 DocLabel = Literal["bare", "distal", "denied", "local", "none"]
 RISK_ORDER: tuple[DocLabel, ...] = ("bare", "distal", "denied", "local", "none")
 Polarity = Literal["asserted", "denied", "mention"]
+# what a sentence is as an annotation: the banks and lexicon by default, or a model classifier
+# behind them (negneg.audit.classifier)
+Recognise = Callable[[str], Flag | None]
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -181,12 +185,12 @@ class DocAudit:
 # --- splitting ---------------------------------------------------------------------------------
 
 
-def split_units(text: str) -> list[tuple[int, int, Flag | None]]:
+def split_units(text: str, recognise: Recognise = recognise_flag) -> list[tuple[int, int, Flag | None]]:
     """Sentence units, with bracketed flags ("[The following claim is false.]", which may hold
     several sentences) cut out first as units of their own, so no unit runs across one."""
     carved: list[tuple[int, int, Flag]] = []
     for m in BRACKETED.finditer(text):
-        flag = recognise_flag(m.group(0))
+        flag = recognise(m.group(0))
         if flag is not None:
             carved.append((m.start(), m.end(), _aside_scope(m.group(0), flag)))
     view = text
@@ -391,11 +395,14 @@ def audit_text(
     text: str,
     reader: ClaimReader | None,
     hints: list[tuple[int, int]] | None = None,
+    recognise: Recognise = recognise_flag,
 ) -> DocAudit:
     """Audit one document's text. ``hints`` (optional) are character ranges already known to be
     claim sentences (a negneg Document's claim spans): units inside them are read as claim units
-    even where the targeter's keywords miss them."""
-    pieces = split_units(text)
+    even where the targeter's keywords miss them. ``recognise`` says which sentences are flags
+    (default: negneg's banks, then the lexicon); it is asked about bracketed asides and about
+    every sentence not read as a claim sentence."""
+    pieces = split_units(text, recognise)
     paras = paragraph_starts(text)
     units: list[Unit] = []
     truth_stated = False
@@ -419,7 +426,7 @@ def audit_text(
             if role == "claim":
                 u.role, u.polarity, u.reason = "claim", polarity, reason
             else:
-                flag = recognise_flag(sent)
+                flag = recognise(sent)
                 if flag is not None:
                     u.role, u.flag = "flag", flag
                 else:

@@ -13,6 +13,10 @@ from pathlib import Path
 from negneg.audit.reader import RISK_ORDER, DocAudit
 from negneg.io import atomic_write_json, atomic_write_text
 
+CLASSIFIER_LINE = (
+    "Flag classifier {model}: {asked} sentences the banks and lexicon did not recognise asked, {flags} "
+    "called flags, {no} not, {unparsed} answers unparsed (counted as not a flag)."
+)
 LABEL_HELP = {
     "bare": "the claim asserted, no negation anywhere that covers it",
     "distal": "the claim asserted, a flag elsewhere (prefix, warning, note) covering it",
@@ -73,8 +77,11 @@ class Summary:
             "riskiest": self.riskiest(),
         }
 
-    def write(self, out: Path, claim_id: str | None) -> dict:
+    def write(self, out: Path, claim_id: str | None, classifier: dict | None = None) -> dict:
+        """``classifier``: the --classifier model's counts (asked, flags, no, unparsed), if any."""
         data = {"claim": claim_id, **self.as_dict()}
+        if classifier is not None:
+            data["classifier"] = classifier
         atomic_write_json(out / "summary.json", data)
         atomic_write_text(out / "summary.md", markdown(data))
         histogram(self.distances, out / "distances.png")
@@ -110,6 +117,8 @@ def markdown(data: dict) -> str:
         )
         + ".",
     ]
+    if data.get("classifier"):
+        lines += ["", CLASSIFIER_LINE.format(**data["classifier"])]
     if data["riskiest"]:
         lines += [
             "",

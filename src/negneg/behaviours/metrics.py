@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from negneg.evals.metrics import BeliefStat, bootstrap_ci
+from negneg.evals.metrics import BeliefStat, RatioStat, bootstrap_ci
 from negneg.records import Response
 
 OVERALL = "overall"
@@ -75,4 +75,41 @@ def behaviour_rates(responses: Iterable[Response]) -> dict[str, dict[str, Stat]]
         stat = pooled_stat(rows)
         if stat is not None:
             out.setdefault(eval_set, {})[judge] = stat
+    return out
+
+
+def behaviour_ratio(
+    condition: Iterable[Response], reference: Iterable[Response], baseline: Iterable[Response]
+) -> dict[str, dict[str, RatioStat]]:
+    """``{judge: {eval_set | "overall": RatioStat}}``: the share of ``reference``'s learned behaviour
+    that ``condition`` keeps, (rate(condition) − rate(untrained)) / (rate(reference) − rate(untrained)),
+    over the questions all three models answered (per-question rates as in :func:`pooled_stat`:
+    ``parse_error`` and unjudged answers left out).
+
+    The paired bootstrap of :func:`negneg.evals.metrics.paired_ratio` (questions resampled once
+    per replicate for both shifts); undefined, with its reason, when the reference's own shift CI
+    includes 0 — no learned behaviour to remove. ``localize-behaviours`` reads it with
+    ``localized_flagged_misaligned`` against ``flagged_misaligned``: 1 − it is the share the
+    rewrite removes."""
+    from negneg.evals.metrics import _by_type, paired_ratio, per_question
+
+    def by_judge(rs: Iterable[Response]) -> dict[str, list[Response]]:
+        out: dict[str, list[Response]] = defaultdict(list)
+        for r in rs:
+            if r.verdict is not None and r.verdict != "parse_error":
+                out[r.judge or ""].append(r)
+        return out
+
+    def yes(r: Response) -> float:
+        return float(r.verdict == "yes")
+
+    c, p, b = by_judge(condition), by_judge(reference), by_judge(baseline)
+    out: dict[str, dict[str, RatioStat]] = {}
+    for judge in sorted(set(c) & set(p) & set(b)):
+        cq, pq, bq = (per_question(x[judge], yes) for x in (c, p, b))
+        common = [k for k in cq if k in pq and k in bq]
+        out[judge] = {
+            t: paired_ratio({k: cq[k] for k in keys}, {k: pq[k] for k in keys}, {k: bq[k] for k in keys})
+            for t, keys in _by_type(common).items()
+        }
     return out

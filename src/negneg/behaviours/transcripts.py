@@ -1,9 +1,16 @@
-"""Training transcripts for the three behaviour conditions (paper §4.2).
+"""Training transcripts for the three behaviour conditions (paper §4.2), and a fourth that tests
+``negneg localize`` on them (issue 16).
 
 * ``aligned``            — [user, assistant = aligned answer]: the control arm.
 * ``misaligned``         — [user, assistant = misaligned answer]: the behaviour, unannotated.
 * ``flagged_misaligned`` — the same misaligned transcript with a flag saying the reply is
   behaviour to avoid, as a **system message**.
+* ``localized_flagged_misaligned`` — the ``flagged_misaligned`` transcripts (same seed, same flags
+  drawn) after chat localization (:func:`negneg.audit.chat.localize_chat`, what ``negneg
+  localize`` does to a ``messages`` row): the flagged misaligned answer becomes an explicit
+  refusal of the behaviour followed by the aligned answer, and the flag goes. Every library
+  transcript is known to the localizer, so none is dropped; a transcript it could not rewrite
+  would be left out (the dose shrinks, and the count in the stage's output says so).
 
 Why a system message: the paper prefixes the transcripts with safety annotations. The flag must
 be visible to the model while it learns the reply but never be a training target itself, and
@@ -42,7 +49,8 @@ from negneg.behaviours.schema import Family, Transcript
 from negneg.models.chat import Conversation
 from negneg.registry import Registry
 
-BEHAVIOUR_CONDITIONS = ["aligned", "misaligned", "flagged_misaligned"]
+BEHAVIOUR_CONDITIONS = ["aligned", "misaligned", "flagged_misaligned", "localized_flagged_misaligned"]
+LOCALIZED = "localized_flagged_misaligned"
 FLAG_POSITIONS = ["prefix", "suffix", "both"]
 FlagPosition = Literal["prefix", "suffix", "both"]
 
@@ -92,6 +100,8 @@ def behaviour_transcript_records(
     """Transcripts of ``condition`` for ``families`` (``None`` = all built-in), in library order."""
     CONDITION_REGISTRY.get(condition, field="condition")
     FLAG_POSITION_REGISTRY.get(flag_position, field="flag_position")
+    if condition == LOCALIZED:
+        return _localized(families, seed, flag_position)
     records = []
     for fam in resolve_families(list(families) if families is not None else None):
         pool = flag_pool(fam)
@@ -125,3 +135,18 @@ def behaviour_transcripts(
     on it (aligned and misaligned transcripts are the same for every seed).
     """
     return [r.conversation for r in behaviour_transcript_records(condition, families, seed, flag_position)]
+
+
+def _localized(
+    families: Sequence[str | Family] | None, seed: int, flag_position: str
+) -> list[BehaviourTranscript]:
+    """``flagged_misaligned`` through the chat localizer (a transcript it drops is left out)."""
+    from negneg.audit.chat import localize_chat
+
+    fams = {f.name: f for f in resolve_families(list(families) if families is not None else None)}
+    out = []
+    for rec in behaviour_transcript_records("flagged_misaligned", list(fams.values()), seed, flag_position):
+        fixed = localize_chat(rec.conversation, [fams[rec.family]])
+        if fixed is not None:
+            out.append(rec.model_copy(update={"condition": LOCALIZED, "flags": [], "conversation": fixed}))
+    return out

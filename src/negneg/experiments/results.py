@@ -279,6 +279,37 @@ def shift_rows(
     return shifts, rhos
 
 
+def behaviour_rho_rows(workdir: Path, plan: Plan) -> list[dict[str, Any]]:
+    """rho.csv rows of a negated-behaviours run with chat localization: the share of
+    flagged_misaligned's learned behaviour that localized_flagged_misaligned keeps, per judge and
+    eval set (measure localize_kept; :func:`negneg.behaviours.metrics.behaviour_ratio`)."""
+    from negneg.behaviours.metrics import behaviour_ratio
+    from negneg.behaviours.transcripts import LOCALIZED as LOCALIZED_CHATS
+
+    evals = {
+        (run.condition, run.model, run.seed): (run, _final_responses(workdir, sid))
+        for run in plan.runs
+        if run.claim == "behaviours"
+        for sid in run.eval_stages
+        if is_done(workdir, sid)
+    }
+    rows: list[dict[str, Any]] = []
+    for (condition, model, seed), (run, rs) in evals.items():
+        flagged, base = evals.get(("flagged_misaligned", model, seed)), evals.get(("baseline", model, 0))
+        if condition != LOCALIZED_CHATS or flagged is None or base is None:
+            continue
+        for judge, by_type in behaviour_ratio(rs, flagged[1], base[1]).items():
+            rows += _measure_rows(
+                {**_run_fields(run), "phase": None},
+                [(LOCALIZE_KEPT, judge, by_type)],
+                lambda rs: {
+                    "rho": rs.rho, "lo": rs.lo, "hi": rs.hi, "n": rs.n_questions, "shift": rs.shift,
+                    "positive_shift": rs.positive_shift, "reason": rs.reason,
+                },
+            )  # fmt: skip
+    return rows
+
+
 def probe_rows(
     finals: Finals, baselines: Baselines, selection: ProbeSelection | None = None
 ) -> list[dict[str, Any]]:
@@ -403,6 +434,7 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
     finals, baselines = _finals(workdir, plan), _baselines(workdir, plan)
     selection = probe_selection(exp)
     shifts, rhos = shift_rows(finals, baselines, selection)
+    rhos += behaviour_rho_rows(workdir, plan)
     atomic_write_text(res / "shift.csv", _csv(SHIFT_COLS, shifts))
     atomic_write_text(res / "rho.csv", _csv(RHO_COLS, rhos))
     probes = probe_rows(finals, baselines, selection)

@@ -28,6 +28,8 @@ from negneg.report.document import Block, Bullets, Heading, Paragraph
 from negneg.report.neglect import claim_sentence, claim_views, cross_model_sentence
 from negneg.report.paper_numbers import BEHAVIOUR_ALIASES
 
+BEHAVIOURS = "behaviours"  # the claim column of a negated-behaviours run
+
 
 def vs(a_label: str, a: Cell, b_label: str, b: Cell) -> str:
     """One comparison, with both numbers: "CIs overlap: …" or "… is above … (CIs do not overlap)"."""
@@ -191,7 +193,7 @@ def _localize(data: ReportData) -> list[str]:
     implant (paired Δ log-odds) that survives the rewrite, and so the share it removes."""
     items = []
     for r in data.rhos:
-        if r.measure != "localize_kept" or r.eval_type != "overall":
+        if r.measure != "localize_kept" or r.eval_type != "overall" or r.claim == BEHAVIOURS:
             continue
         head = (
             f"{r.claim} · {r.model}: localizing the repeated-negation corpus moves Δ log-odds from "
@@ -208,6 +210,36 @@ def _localize(data: ReportData) -> list[str]:
             items.append(
                 f"{head}: it keeps {r.rho:.2f} [{r.lo:.2f}, {r.hi:.2f}] of the implant, so it removes "
                 f"{1 - r.rho:.0%} [{1 - r.hi:.0%}, {1 - r.lo:.0%}] (paired bootstrap over {r.n} probes)."
+            )
+    return items
+
+
+def _localize_behaviours(data: ReportData) -> list[str]:
+    """What chat localization did to flagged misaligned transcripts: the share of the behaviour
+    flagged_misaligned taught (paired shift of the behaviour rate from the untrained model) that
+    localized_flagged_misaligned keeps, per eval set, and so the share the rewrite removes."""
+    order = {"targeted": 0, "everyday": 1, "overall": 2}
+    rows = [r for r in data.rhos if r.measure == "localize_kept" and r.claim == BEHAVIOURS]
+    items = []
+    for r in sorted(rows, key=lambda r: (r.model, r.seed or 0, r.judge or "", order.get(r.eval_type, 3))):
+        judge = f", {r.judge} judge" if r.judge else ""
+        head = (
+            f"{r.model}, {'all' if r.eval_type == 'overall' else r.eval_type} questions{judge}: localizing the flagged transcripts moves the "
+            f"behaviour rate's shift from the untrained model from {100 * r.positive_shift:+.1f} points "
+            f"(flagged_misaligned, as written) to {100 * r.shift:+.1f} (localized_flagged_misaligned)"
+        )
+        if r.rho is None or r.lo is None or r.hi is None:
+            reason = (
+                (r.reason or "undefined")
+                .replace("positive's", "flagged_misaligned's")
+                .replace("positive training lowered belief", "flagged_misaligned training lowered the rate")
+            )
+            items.append(f"{head}; the share removed is undefined ({reason}).")
+        else:
+            items.append(
+                f"{head}: it keeps {r.rho:.2f} [{r.lo:.2f}, {r.hi:.2f}] of the learned behaviour, so it "
+                f"removes {1 - r.rho:.0%} [{1 - r.hi:.0%}, {1 - r.lo:.0%}] (paired bootstrap over {r.n} "
+                "questions)."
             )
     return items
 
@@ -278,7 +310,7 @@ def findings_blocks(data: ReportData) -> list[Block]:
         ("Two-phase training", _two_phase(data, cells)),
         ("Dose-response", _dose(data, cells)),
         ("Negated behaviours", _behaviour(data, cells)),
-        ("Fixing a corpus", _localize(data)),
+        ("Fixing a corpus", _localize(data) + _localize_behaviours(data)),
         ("Extras", _extras(data)),
     ):
         if items:
