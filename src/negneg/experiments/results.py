@@ -436,3 +436,25 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
         "rho": len(rhos),
         "probes": len(probes),
     }
+
+
+def recollect(workdir: Path) -> None:
+    """Rebuild results/*.csv from the finished stages named in the work dir's plan.json (a work
+    dir that ``negneg run`` did not write has none, and is left as it is)."""
+    plan_path, exp_path = workdir / "plan.json", workdir / "experiment.json"
+    if not (plan_path.exists() and exp_path.exists()):
+        return
+    from pydantic import ValidationError
+
+    from negneg.errors import validation_error_line
+    from negneg.io import read_json
+
+    try:
+        plan = Plan.model_validate(read_json(plan_path))
+    except ValidationError as exc:
+        raise validation_error_line(exc, str(plan_path)) from None
+    try:
+        exp = Experiment.model_validate(read_json(exp_path))
+    except ValidationError as exc:
+        raise validation_error_line(exc, str(exp_path)) from None
+    collect_results(workdir, plan, exp)

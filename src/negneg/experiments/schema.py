@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from negneg.errors import UserInputError
-from negneg.experiments.executors import ClusterSpec
+from negneg.experiments.cluster import ClusterSpec
 from negneg.io import load_yaml_model
 
 
