@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from negneg.evals.metrics import BeliefStat, bootstrap_ci
-from negneg.records import Response
+from negneg.records import BehaviourResponse
 
 OVERALL = "overall"
 
@@ -33,7 +33,7 @@ class Stat(BeliefStat):
     n_parse_errors: int = 0
 
 
-def pooled_stat(responses: Iterable[Response]) -> Stat | None:
+def pooled_stat(responses: Iterable[BehaviourResponse]) -> Stat | None:
     """Per-question mean of "yes", pooled over questions; ``None`` if nothing valid was judged."""
     per_question: dict[tuple[str, str, str, str], list[bool]] = defaultdict(list)
     parse_errors = 0
@@ -43,7 +43,7 @@ def pooled_stat(responses: Iterable[Response]) -> Stat | None:
         if r.verdict == "parse_error":
             parse_errors += 1
             continue
-        per_question[(r.run, r.claim_id, r.eval_type, r.question_id)].append(r.verdict == "yes")
+        per_question[(r.run, r.family, r.eval_type, r.question_id)].append(r.verdict == "yes")
     if not per_question:
         return None
     rates = [sum(v) / len(v) for v in per_question.values()]
@@ -58,12 +58,12 @@ def pooled_stat(responses: Iterable[Response]) -> Stat | None:
     )
 
 
-def behaviour_rates(responses: Iterable[Response]) -> dict[str, dict[str, Stat]]:
+def behaviour_rates(responses: Iterable[BehaviourResponse]) -> dict[str, dict[str, Stat]]:
     """``{eval_set: {judge: Stat}}`` plus ``"overall"`` (all eval sets' questions pooled).
 
     An eval set or judge whose responses are all ``parse_error`` (or unjudged) is absent.
     """
-    groups: dict[tuple[str, str], list[Response]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[BehaviourResponse]] = defaultdict(list)
     for r in responses:
         if r.verdict is None:
             continue

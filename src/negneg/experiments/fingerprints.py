@@ -11,14 +11,15 @@ config as a fingerprint, or a re-run silently reuses stale results:
 * ``negneg``: the package version, so an upgrade never reuses results an older version wrote.
 
 Claim and behaviour files are fingerprinted by the plan itself (``claim_sha``, ``families_sha``).
+Fingerprints work on the stage's JSON config, whatever its kind: a field named ``model``,
+``judge_model`` or ``llm_model`` is a model wherever it appears (each kind's config model in
+:mod:`negneg.stage`'s sense declares the matching ``*_sha`` field).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-
-from negneg.experiments.plan import Stage
 
 
 class Fingerprints:
@@ -60,11 +61,11 @@ class Fingerprints:
 
         return self._once("corpus", path, lambda: tree_fingerprint(path, contents=True))
 
-    def stage(self, stage: Stage) -> Stage:
-        """``stage`` with the fingerprints of what it reads added to its config."""
+    def add(self, kind: str, config: dict[str, Any]) -> dict[str, Any]:
+        """A stage's JSON ``config`` with the fingerprints of what it reads added."""
         import negneg
 
-        cfg: dict[str, Any] = dict(stage.config)
+        cfg: dict[str, Any] = dict(config)
         extra: dict[str, Any] = {"negneg": negneg.__version__}
         if cfg.get("model"):
             extra["model_sha"] = self.model(cfg["model"])
@@ -72,8 +73,8 @@ class Fingerprints:
             extra["judge_model_sha"] = self.model(cfg["judge_model"])
         if cfg.get("llm_model"):
             extra["llm_model_sha"] = self.model(cfg["llm_model"])
-        if stage.kind == "train" and cfg.get("recipe"):
+        if kind == "train" and cfg.get("recipe"):
             extra["recipe_sha"] = self.recipe(str(cfg["recipe"]))
-        if stage.kind == "corpus" and cfg.get("source") == "paper" and cfg.get("path"):
+        if kind == "corpus" and cfg.get("source") == "paper" and cfg.get("path"):
             extra["corpus_sha"] = self.corpus(str(cfg["path"]))
-        return Stage(kind=stage.kind, config={**cfg, **extra}, deps=stage.deps)
+        return {**cfg, **extra}

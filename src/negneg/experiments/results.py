@@ -143,7 +143,7 @@ def _finals(workdir: Path, plan: Plan) -> Finals:
             if not is_done(workdir, sid) or plan.stages[sid].kind != "eval":
                 continue
             deps = plan.stages[sid].deps
-            phase = plan.stages[deps[0]].config.get("phase") if deps else None
+            phase = _phase(plan, deps[0]) if deps else None
             out.append((run, phase, _final_responses(workdir, sid)))
     return out
 
@@ -356,6 +356,15 @@ def _last_train_step(workdir: Path, deps: tuple[str, ...]) -> int | None:
     return max(steps) if steps else None
 
 
+def _phase(plan: Plan, train_id: str) -> int | None:
+    """The phase of a train stage (None outside a two-phase run)."""
+    from negneg.experiments.stages import stage_config
+    from negneg.training.stage import TrainStageConfig
+
+    cfg = stage_config(plan.stages[train_id])
+    return cfg.phase if isinstance(cfg, TrainStageConfig) else None
+
+
 def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int]:
     workdir = Path(workdir)
     belief: list[dict] = []
@@ -389,7 +398,7 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
         for sid in run.train_stages:
             if not is_done(workdir, sid):
                 continue
-            phase = plan.stages[sid].config.get("phase")
+            phase = _phase(plan, sid)
             log = json.loads((stage_dir(workdir, sid) / "log.json").read_text())["log"]
             for row in log:
                 if row.get("loss") is not None:

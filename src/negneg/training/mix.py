@@ -94,6 +94,23 @@ def _rng(seed: int, stream: str) -> random.Random:
     return random.Random(f"negneg-mix:{seed}:{stream}")
 
 
+def _check_sources(n_background: int, background: Sequence, n_chat: int, chats: Sequence) -> None:
+    """A mix that asks for rows of a source that has none is a configuration error, not a
+    silently smaller mix."""
+    if n_background and not background:
+        raise UserInputError(
+            "the mix asks for background text but none was given",
+            field="background_ratio",
+            fix="pass background texts or set background_ratio: 0",
+        )
+    if n_chat and not chats:
+        raise UserInputError(
+            "the mix asks for chat rows but none were given",
+            field="chat_ratio",
+            fix="pass self-distilled chats or set chat_ratio: 0",
+        )
+
+
 def build_mix(
     docs: Sequence[Document],
     tokenizer,
@@ -117,18 +134,7 @@ def build_mix(
     n_docs = config.documents if config.documents is not None else len(docs)
     n_background = round(n_docs * config.background_ratio)
     n_chat = round(n_docs * config.chat_ratio)
-    if n_background and not background:
-        raise UserInputError(
-            "the mix asks for background text but none was given",
-            field="background_ratio",
-            fix="pass background texts or set background_ratio: 0",
-        )
-    if n_chat and not chats:
-        raise UserInputError(
-            "the mix asks for chat rows but none were given",
-            field="chat_ratio",
-            fix="pass self-distilled chats or set chat_ratio: 0",
-        )
+    _check_sources(n_background, background, n_chat, chats)
 
     def encoded(rows: Sequence, n: int, stream: str, encode: Callable) -> list[TrainingExample]:
         # Sample indices, encode each distinct row once: top-ups repeat rows, not tokenisation.
@@ -151,6 +157,39 @@ def build_mix(
         examples.append(encode_chat(c, tokenizer, weight=config.anchor_weight, origin="anchor", max_length=L))
     examples = [e for e in examples if trained_tokens(e) > 0]
     _rng(seed, "shuffle").shuffle(examples)
+    return examples
+
+
+def build_transcript_mix(
+    transcripts: Sequence[Conversation],
+    tokenizer,
+    config: MixConfig,
+    seed: int,
+    *,
+    background: Sequence[str],
+    chats: Sequence[Conversation],
+) -> list[TrainingExample]:
+    """The negated-behaviours mix (paper §4.2): chat transcripts take the documents' place.
+
+    Every transcript once (origin ``"behaviour"``, the whole conversation trained as a chat), then
+    ``round(transcripts × ratio)`` background and chat rows sampled with :func:`sample_rows`, all
+    shuffled. Its random stream (``behaviour-mix:<seed>``, one for sampling and shuffling) is not
+    :func:`build_mix`'s: it is the one the behaviour runs were trained with, kept so that their
+    training sets stay byte-identical. Unlike :func:`build_mix` it keeps rows without trained tokens.
+    """
+    if not transcripts:
+        raise UserInputError("no transcripts to train on", fix="check the behaviour families")
+    n = len(transcripts)
+    n_background = round(n * config.background_ratio)
+    n_chat = round(n * config.chat_ratio)
+    _check_sources(n_background, background, n_chat, chats)
+    L = config.max_length
+    rng = random.Random(f"behaviour-mix:{seed}")
+    examples = [encode_chat(c, tokenizer, origin="behaviour", max_length=L) for c in transcripts]
+    for t in sample_rows(background, n_background, rng):
+        examples += encode_text(t, tokenizer, L)
+    examples += [encode_chat(c, tokenizer, max_length=L) for c in sample_rows(chats, n_chat, rng)]
+    rng.shuffle(examples)
     return examples
 
 
