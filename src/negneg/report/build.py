@@ -152,7 +152,7 @@ def build_document(data: ReportData, out_dir: Path) -> tuple[Document, list[Path
         doc.add(
             Paragraph(
                 f"Reference `{ref}`. Paper: {paper_models} ({what}). negneg: {ours}. The paper's numbers, "
-                "each with its section, are in negneg/report/paper_numbers.py; negneg values are final adapters, "
+                "each with its section, are in negneg/data/paper_numbers.yaml; negneg values are final adapters, "
                 "pooled claims are means over this run's claims."
             )
         )
