@@ -13,7 +13,7 @@ from negneg.cli import main
 from negneg.errors import UserInputError
 from negneg.report import belief_table_markdown, belief_table_rich, write_report
 from negneg.report.data import load_results
-from negneg.report.document import Document, to_markdown
+from negneg.report.document import ReportDocument, to_markdown
 from negneg.report.findings import findings_blocks
 from report_synth import (
     SEPARATING,
@@ -31,7 +31,7 @@ from report_synth import (
 
 def findings_text(workdir: Path) -> str:
     """The "What this run shows" section alone (no figures: fast)."""
-    doc = Document("t", findings_blocks(load_results(workdir)))
+    doc = ReportDocument("t", findings_blocks(load_results(workdir)))
     return to_markdown(doc)
 
 

@@ -170,14 +170,11 @@ class Experiment(Strict):
                 if cond not in CONDITIONS:
                     raise CONDITIONS.unknown(cond, field="conditions")
         else:
-            from negneg.behaviours import BEHAVIOUR_CONDITIONS, FAMILIES
-            from negneg.registry import Registry
+            from negneg.behaviours import FAMILIES
+            from negneg.behaviours.transcripts import CONDITION_REGISTRY
 
-            conds: Registry[str] = Registry("behaviour condition")
-            for c in BEHAVIOUR_CONDITIONS:
-                conds.add(c, c)
             for cond in self.conditions:
-                conds.get(cond, field="conditions")
+                CONDITION_REGISTRY.get(cond, field="conditions")
             for fam in self.behaviour.families:
                 if not fam.endswith((".yaml", ".yml")):
                     FAMILIES.get(fam, field="behaviour.families")
