@@ -11,15 +11,15 @@ config as a fingerprint, or a re-run silently reuses stale results:
 * ``negneg``: the package version, so an upgrade never reuses results an older version wrote.
 
 Claim and behaviour files are fingerprinted by the plan itself (``claim_sha``, ``families_sha``).
-Fingerprints work on the stage's JSON config, whatever its kind: a field named ``model``,
-``judge_model`` or ``llm_model`` is a model wherever it appears (each kind's config model in
-:mod:`negneg.stage`'s sense declares the matching ``*_sha`` field).
+Each kind's config declares the ``*_sha`` fields it may carry (``negneg.stage.StageConfig``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+from negneg.stage import ModelStageConfig, StageConfig
 
 
 class Fingerprints:
@@ -61,20 +61,25 @@ class Fingerprints:
 
         return self._once("corpus", path, lambda: tree_fingerprint(path, contents=True))
 
-    def add(self, kind: str, config: dict[str, Any]) -> dict[str, Any]:
-        """A stage's JSON ``config`` with the fingerprints of what it reads added."""
+    def add(self, config: StageConfig) -> dict[str, Any]:
+        """A stage's config as the plan stores it (the fields set), with the fingerprints of what
+        it reads added."""
         import negneg
+        from negneg.behaviours.stage import BehaviourEvalStageConfig
+        from negneg.corpus.stage import CorpusStageConfig
+        from negneg.evals.stage import ProbeStageConfig
+        from negneg.training.stage import TrainStageConfig
 
-        cfg: dict[str, Any] = dict(config)
         extra: dict[str, Any] = {"negneg": negneg.__version__}
-        if cfg.get("model"):
-            extra["model_sha"] = self.model(cfg["model"])
-        if cfg.get("judge_model"):
-            extra["judge_model_sha"] = self.model(cfg["judge_model"])
-        if cfg.get("llm_model"):
-            extra["llm_model_sha"] = self.model(cfg["llm_model"])
-        if kind == "train" and cfg.get("recipe"):
-            extra["recipe_sha"] = self.recipe(str(cfg["recipe"]))
-        if kind == "corpus" and cfg.get("source") == "paper" and cfg.get("path"):
-            extra["corpus_sha"] = self.corpus(str(cfg["path"]))
-        return {**cfg, **extra}
+        if isinstance(config, ModelStageConfig):
+            extra["model_sha"] = self.model(config.model)
+        if isinstance(config, ProbeStageConfig | BehaviourEvalStageConfig) and config.judge_model:
+            extra["judge_model_sha"] = self.model(config.judge_model)
+        if isinstance(config, CorpusStageConfig):
+            if config.llm_model:
+                extra["llm_model_sha"] = self.model(config.llm_model)
+            if config.source == "paper" and config.path:
+                extra["corpus_sha"] = self.corpus(config.path)
+        if isinstance(config, TrainStageConfig) and config.recipe:
+            extra["recipe_sha"] = self.recipe(config.recipe)
+        return {**config.model_dump(mode="json", exclude_unset=True), **extra}

@@ -196,9 +196,8 @@ class _Builder:
         self.prints = Fingerprints()
 
     def add(self, kind: StageKind, config: StageConfig, deps: tuple[str, ...] = ()) -> str:
-        data = config.model_dump(mode="json", exclude_unset=True)
-        # model dirs, recipe and corpus files, negneg version
-        stage = Stage(kind=kind, config=self.prints.add(kind, data), deps=deps)
+        # the fields set, plus fingerprints: model dirs, recipe and corpus files, negneg version
+        stage = Stage(kind=kind, config=self.prints.add(config), deps=deps)
         self.stages.setdefault(stage.id, stage)
         return stage.id
 
