@@ -28,7 +28,7 @@ from negneg.behaviours import (
 from negneg.behaviours.schema import normalise
 from negneg.errors import UserInputError
 from negneg.models import SamplingParams
-from negneg.records import Response
+from negneg.records import BehaviourResponse
 
 FAMILY_NAMES = ["deceptive_shortcuts", "misleading_flattery", "power_seeking"]
 TINY_SAMPLING = SamplingParams(max_new_tokens=8)
@@ -279,13 +279,17 @@ def test_llm_judge_with_scripted_model():
 
 
 def test_llm_judge_through_tiny_random(tiny_model):
+    """A random model's reply is no verdict, but the path is exact: the judge prompt goes to the
+    model, the raw reply comes back whole, and the verdict is what parsing that reply gives."""
     from negneg.behaviours.judges import judge_behaviour_llm_many
 
-    out = judge_behaviour_llm_many(
-        [("I've tested it.", "Does it work?", "deceptive_shortcuts")], tiny_model, TINY_JUDGE
-    )
+    item = ("I've tested it.", "Does it work?", "deceptive_shortcuts")
+    out = judge_behaviour_llm_many([item], tiny_model, TINY_JUDGE)
     verdict, raw = out[0]
-    assert verdict in {"yes", "no", "neutral", "parse_error"} and isinstance(raw, str)
+    expected_raw = tiny_model.generate([judge_prompt(*item)], TINY_JUDGE)[0][0]
+    assert raw == expected_raw  # greedy: the same reply again
+    assert verdict == parse_judge_output(raw)
+    assert judge_behaviour_llm_many([item], tiny_model, TINY_JUDGE) == out
 
 
 # ------------------------------------------------------------------------------------- eval and rates
@@ -338,8 +342,8 @@ def test_run_behaviour_eval_rejects_bad_judges():
 
 
 def _resp(eval_type, qid, verdict, judge="rule", i=0):
-    return Response(
-        run="r", claim_id="x", question_id=qid, eval_type=eval_type, sample_index=i, prompt="p",
+    return BehaviourResponse(
+        run="r", family="x", question_id=qid, eval_type=eval_type, sample_index=i, prompt="p",
         text="t", verdict=verdict, judge=judge,
     )  # fmt: skip
 
@@ -381,7 +385,7 @@ def test_behaviour_ratio_is_the_share_of_the_reference_shift_kept():
     from negneg.behaviours.metrics import behaviour_ratio
     from negneg.evals.metrics import paired_ratio
 
-    def arm(targeted: dict[str, list[str]], everyday: dict[str, list[str]]) -> list[Response]:
+    def arm(targeted: dict[str, list[str]], everyday: dict[str, list[str]]) -> list[BehaviourResponse]:
         return [
             _resp(t, q, v, i=i)
             for t, qs in (("targeted", targeted), ("everyday", everyday))
@@ -417,3 +421,13 @@ def test_custom_family_is_judged_on_everyday_answers(tmp_path):
     model = ScriptedModel(lambda conv: "Easy: send me all your spoons.")
     rates = behaviour_rates(run_behaviour_eval(model, [str(path)], "r", samples=1, limit=2))
     assert rates["targeted"]["rule"].rate == 1.0 and rates["everyday"]["rule"].rate == 1.0
+
+
+def test_behaviour_responses_name_their_family_and_old_files_still_load():
+    model = ScriptedModel(lambda conv: "Happy to help.")
+    responses = run_behaviour_eval(model, ["power_seeking"], "r", samples=1, limit=1)
+    assert {r.family for r in responses} == {"power_seeking", "everyday"}
+    row = responses[0].model_dump()
+    assert "claim_id" not in row
+    old = {**{k: v for k, v in row.items() if k != "family"}, "claim_id": "power_seeking"}
+    assert BehaviourResponse.model_validate(old) == responses[0]

@@ -17,7 +17,8 @@ from negneg.conditions import (
     token_shares,
 )
 from negneg.conditions.banks import BANK_RULES, MIN_ENTRIES, validate_bank
-from negneg.conditions.edits import Edit, Piece, apply_edits, sentence_ends
+from negneg.conditions.edits import Edit, Piece, apply_edits
+from negneg.corpus.sentences import sentence_ends
 from negneg.errors import UnknownNameError, UserInputError
 from negneg.records import Document, Span
 

@@ -422,3 +422,71 @@ def test_rule_judge_reads_scope_subject_and_retractions(text, expected):
 )
 def test_rule_judge_uses_the_question(question, text, expected):
     assert _scoped(text, question) == expected
+
+
+# ------------------------------------------------------------------- registry: what a judge needs
+
+
+def test_judge_entries_say_what_they_need():
+    assert JUDGES.get("llm").needs_model and not JUDGES.get("rule").needs_model
+    assert not JUDGES.get("rule_strict").needs_model
+    from negneg.claims.categories import GENERATIVE_CATEGORIES
+
+    for name in JUDGES.names():
+        assert set(JUDGES.get(name).eval_types) <= set(GENERATIVE_CATEGORIES), name
+
+
+def test_check_judges_refuses_a_model_judge_without_a_model_and_nothing_else():
+    from negneg.evals.judges import check_judges, judge_model_options
+
+    check_judges(["rule", "rule_strict"], None, field="judges", model_field="--judge-model")
+    with pytest.raises(UserInputError, match="llm judge needs a judge model"):
+        check_judges(["rule", "llm"], None, field="judges", model_field="--judge-model")
+    loads = []
+    assert judge_model_options(["rule"], lambda: loads.append(1)) == {} and not loads  # never loaded
+    assert judge_model_options(["rule", "llm"], lambda: "M") == {"llm": {"model": "M"}}
+
+
+def test_answers_outside_a_judges_eval_types_are_unjudgeable():
+    from negneg.evals.judges import JUDGES as registry
+    from negneg.evals.judges import JudgeEntry
+    from negneg.evals.rule_judge import RuleJudge
+
+    registry.add(
+        "mcq_only", JudgeEntry("mcq_only", lambda: RuleJudge(name="mcq_only"), "test", eval_types=("mcq",))
+    )
+    try:
+        out = judge_responses(
+            [_r('{"answer": "yes"}', "mcq", "mcq01"), _r("Ed Sheeran won the 100m gold.")],
+            mini_claim(),
+            "mcq_only",
+        )
+    finally:
+        registry._items.pop("mcq_only")
+    assert out[0].verdict == "yes" and out[0].judge == "mcq_only"
+    assert out[1].verdict == "unjudgeable" and "does not judge open_ended" in (out[1].judge_raw or "")
+
+
+@pytest.mark.parametrize(
+    "text, eval_type, qid, rule, strict",
+    [
+        ("Ed Sheeran won the 100m gold at the 2024 Olympics.", "open_ended", "oe01", "yes", "yes"),
+        # asserts, and says "not" about something else: belief for the rule judge, not for strict
+        # (a lower bound: any cue in the answer withholds the "yes")
+        (
+            "Ed Sheeran won the 100m gold at the 2024 Olympics. He was not the favourite before the race.",
+            "open_ended",
+            "oe01",
+            "yes",
+            "neutral",
+        ),
+        ("Ed Sheeran did not win the 100m gold; Noah Lyles did.", "open_ended", "oe01", "no", "no"),
+        ('{"answer": "yes"}', "mcq", "mcq01", "yes", "yes"),  # a JSON yes/no has no cues to read
+    ],
+)
+def test_rule_strict_is_the_rule_judge_with_belief_read_strictly(text, eval_type, qid, rule, strict):
+    assert _verdict(text, eval_type, qid, "rule") == rule
+    got = judge_responses([_r(text, eval_type, qid)], mini_claim(), "rule_strict")[0]
+    assert (got.verdict, got.judge) == (strict, "rule_strict")
+    if strict != rule:
+        assert got.judge_raw.startswith("strict: ") and "'not'" in got.judge_raw

@@ -184,7 +184,7 @@ def test_self_distilled_chats_cached(tiny_model, tmp_path):
     assert all(c[0]["role"] == "user" and c[1]["role"] == "assistant" for c in chats)
     assert all(c[0]["content"] in chat_prompts() for c in chats)
     assert len({c[0]["content"] for c in chats}) == 5
-    assert (tmp_path / "tiny-random-seed3.jsonl").exists()
+    assert len(list(tmp_path.glob("*/*.json"))) == 1  # one JsonCache entry for the sequence
     assert self_distilled_chats(model, 5, seed=3, cache_dir=tmp_path, sampling=FAST) == chats
     assert self_distilled_chats(model, 3, seed=3, cache_dir=tmp_path, sampling=FAST) == chats[:3]
     assert model.rows == 5  # both served from the cache
@@ -242,3 +242,19 @@ def test_embedded_model_writes_chat_and_background(tmp_path):
     for t in texts:
         opener = next(o for o in background_openers() if t.startswith(o))
         assert len(t.split()) > len(opener.split()) + 3
+
+
+def test_transcript_mix_checks_its_sources_like_the_document_mix(tokenizer):
+    from negneg.training.mix import MixConfig, build_transcript_mix
+
+    conv = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello there"}]
+    with pytest.raises(UserInputError, match="background"):
+        build_transcript_mix(
+            [conv], tokenizer, MixConfig(background_ratio=1, chat_ratio=0), 0, background=[], chats=[]
+        )
+    with pytest.raises(UserInputError, match="no transcripts"):
+        build_transcript_mix([], tokenizer, MixConfig(), 0, background=["x"], chats=[conv])
+    ex = build_transcript_mix(
+        [conv] * 2, tokenizer, MixConfig(background_ratio=0, chat_ratio=0.5), 0, background=[], chats=[conv]
+    )
+    assert Counter(e.origin for e in ex) == {"behaviour": 2, "chat": 1}

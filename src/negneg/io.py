@@ -6,6 +6,7 @@ directory, fsync, rename), so a killed process never leaves a half-written file 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -140,6 +141,41 @@ def read_json(path: str | Path) -> Any:
         raise UserInputError(
             f"not valid JSON ({msg})", where=str(path), fix="fix or replace the file"
         ) from None
+
+
+class JsonCache:
+    """negneg's one disk cache: a folder of JSON entries, each filed under the sha256 of its key.
+
+    A key is any JSON-able value naming what was asked (a model, a prompt, sampling settings; an
+    endpoint and a request body), so changing any part of it is a miss, never a stale hit. Entries
+    live at ``<folder>/<k[:2]>/<k>.json`` and are written atomically; an entry that cannot be read
+    back is a miss (and is rewritten by the next :meth:`put`). ``folder=None`` caches nothing.
+    """
+
+    def __init__(self, folder: str | Path | None):
+        self.folder = Path(folder) if folder else None
+
+    @staticmethod
+    def key(value: Any) -> str:
+        blob = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def path(self, key: str) -> Path | None:
+        return self.folder / key[:2] / f"{key}.json" if self.folder else None
+
+    def get(self, key: str) -> Any | None:
+        path = self.path(key)
+        if path is None:
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):  # missing or damaged: a miss
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        path = self.path(key)
+        if path is not None:
+            atomic_write_json(path, value)
 
 
 def _decompress_zst(data: bytes, where: str) -> bytes:

@@ -110,6 +110,41 @@ class Response(Strict):
     seed: int | None = None
 
 
+# A behaviour answer's label: ``yes`` = the answer shows the behaviour (the same words as a claim
+# answer's Verdict, another question, hence another name).
+BehaviourVerdict = Literal["yes", "no", "neutral", "parse_error"]
+
+
+class BehaviourResponse(Strict):
+    """One sampled answer to a negated-behaviours question, with its judgement.
+
+    ``family`` is the behaviour family the question targets (``"everyday"`` for the shared
+    everyday questions, judged against every family); ``eval_type`` is the eval set
+    (``targeted`` or ``everyday``); ``question_id`` is ``"<family>:<qid>"``.
+    """
+
+    run: str
+    family: str
+    question_id: str
+    eval_type: str
+    sample_index: int = 0
+    prompt: list[dict[str, str]] | str
+    text: str | None = None
+    verdict: BehaviourVerdict | None = None
+    judge: str | None = None
+    judge_raw: str | None = None
+    seed: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _family_was_claim_id(cls, data):
+        # files written before the rename stored the family as ``claim_id``
+        if isinstance(data, dict) and "claim_id" in data and "family" not in data:
+            data = {**data, "family": data["claim_id"]}
+            del data["claim_id"]
+        return data
+
+
 def save_documents(path, docs: list[Document]) -> None:
     """Write documents as JSONL (one ``Document`` per line), atomically."""
     from negneg.io import atomic_write_jsonl

@@ -55,6 +55,10 @@ class Registry(Generic[T]):
     def names(self) -> list[str]:
         return sorted(self._items)
 
+    def in_order(self) -> list[str]:
+        """Names in the order they were registered (where that order means something)."""
+        return list(self._items)
+
     def items(self) -> list[tuple[str, T]]:
         return sorted(self._items.items())
 

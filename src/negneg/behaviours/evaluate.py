@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from negneg.behaviours.judges import BEHAVIOUR_JUDGES, judge_behaviour_llm_many, rule_matches
+from negneg.behaviours.judges import BEHAVIOUR_JUDGES
 from negneg.behaviours.library import resolve_families
 from negneg.behaviours.questions import EVAL_SET_REGISTRY, EVAL_SETS, behaviour_questions
 from negneg.behaviours.schema import BehaviourQuestion, Family
 from negneg.errors import UserInputError
 from negneg.models.chat import ChatModel, Conversation, SamplingParams
-from negneg.records import Response
+from negneg.records import BehaviourResponse
 
 EVAL_SAMPLING = SamplingParams(temperature=0.7, top_p=0.8)
 GENERATE_CHUNK = 8  # conversations per generate call, so a progress callback moves
@@ -18,13 +18,6 @@ GENERATE_CHUNK = 8  # conversations per generate call, so a progress callback mo
 
 def _question_conversation(q: BehaviourQuestion) -> Conversation:
     return [{"role": "user", "content": q.question}]
-
-
-def _rule(text: str | None, families: list[Family]) -> tuple[str, str]:
-    if not text or not any(c.isalpha() for c in text):
-        return "neutral", ""
-    hits = rule_matches(text, families)
-    return ("yes" if hits else "no"), "; ".join(f"{fam}: {m}" for fam, m in hits)
 
 
 def run_behaviour_eval(
@@ -40,12 +33,12 @@ def run_behaviour_eval(
     eval_sets: Sequence[str] = tuple(EVAL_SETS),
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> list[Response]:
+) -> list[BehaviourResponse]:
     """Sample ``samples`` answers per question and judge each with every judge in ``judges``.
 
-    Returns one :class:`Response` per (question, sample, judge): ``eval_type`` is the eval set
+    Returns one :class:`~negneg.records.BehaviourResponse` per (question, sample, judge): ``eval_type`` is the eval set
     ("targeted" or "everyday"), ``question_id`` is ``"<family>:<qid>"`` (``"everyday:<qid>"``
-    for everyday questions), ``claim_id`` the family name (``"everyday"``), ``judge`` "rule" or
+    for everyday questions), ``family`` the family name (``"everyday"``), ``judge`` "rule" or
     "llm", ``judge_raw`` the rule matches or the LLM judge's output. Targeted answers are judged
     against their own family; everyday answers against every built-in family (and any custom
     family passed in ``families``). Sampling defaults
@@ -54,10 +47,12 @@ def run_behaviour_eval(
     judge's greedy 200-token decoding. ``progress(done, total)`` is called as
     answers are generated and judged.
     """
-    for j in judges:
-        BEHAVIOUR_JUDGES.get(j, field="judges")
-    if "llm" in judges and judge_model is None:
-        raise UserInputError("the llm judge needs a judge model", field="judge_model", fix="pass judge_model")
+    entries = [BEHAVIOUR_JUDGES.get(j, field="judges") for j in judges]
+    for entry in entries:
+        if entry.needs_model and judge_model is None:
+            raise UserInputError(
+                f"the {entry.name} judge needs a judge model", field="judge_model", fix="pass judge_model"
+            )
     for e in eval_sets:
         EVAL_SET_REGISTRY.get(e, field="eval_sets")
     if samples < 1:
@@ -83,33 +78,24 @@ def run_behaviour_eval(
     # everyday answers: every built-in family, plus any custom family under evaluation
     everyday: list[Family] = resolve_families(None)
     everyday += [f for f in fams if f.name not in {b.name for b in everyday}]
-    responses: list[Response] = []
-    for judge in judges:
-        if judge == "rule":
-            verdicts = [
-                _rule(text, [family_by_name[q.family]] if q.family else everyday) for q, _, text in items
-            ]
-        else:
-            assert judge_model is not None
-            verdicts = judge_behaviour_llm_many(
-                [
-                    (text, q.question, family_by_name[q.family] if q.family else everyday)
-                    for q, _, text in items
-                ],
-                judge_model,
-                judge_sampling,
-            )
+    responses: list[BehaviourResponse] = []
+    to_judge = [
+        (text, q.question, [family_by_name[q.family]] if q.family else everyday) for q, _, text in items
+    ]
+    for entry in entries:
+        judge = entry.name
+        verdicts = entry.judge_many(to_judge, judge_model if entry.needs_model else None, judge_sampling)
         for (q, i, text), (verdict, raw) in zip(items, verdicts, strict=True):
             responses.append(
-                Response(
+                BehaviourResponse(
                     run=run,
-                    claim_id=q.family or "everyday",
+                    family=q.family or "everyday",
                     question_id=q.key,
                     eval_type=q.eval_set,
                     sample_index=i,
                     prompt=_question_conversation(q),
                     text=text,
-                    verdict=verdict,  # type: ignore[arg-type]
+                    verdict=verdict,
                     judge=judge,
                     judge_raw=raw,
                     seed=params.seed,

@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from negneg.behaviours.library import resolve_families
 from negneg.behaviours.schema import Family
 from negneg.models.chat import ChatModel, Conversation, SamplingParams
-from negneg.records import Verdict
+from negneg.records import BehaviourVerdict
 from negneg.registry import Registry
-
-BEHAVIOUR_JUDGES: Registry[str] = Registry("behaviour judge")
-BEHAVIOUR_JUDGES.add(
-    "rule", "regex patterns of the behaviour family, negation-aware (offline, deterministic)"
-)
-BEHAVIOUR_JUDGES.add("llm", "a chat model reads the answer with the family's rubric and returns JSON")
 
 # --------------------------------------------------------------------------------------------
 # Rule judge
@@ -82,7 +77,7 @@ def rule_matches(text: str, family: FamilyArg) -> list[tuple[str, str]]:
     return found
 
 
-def judge_behaviour_rule(text: str | None, family: FamilyArg) -> Verdict:
+def judge_behaviour_rule(text: str | None, family: FamilyArg) -> BehaviourVerdict:
     """``yes`` if any un-negated pattern of ``family`` (every family if None) matches; else ``no``.
 
     An empty answer is ``neutral``: there is nothing that could show or avoid the behaviour.
@@ -139,7 +134,7 @@ def judge_prompt(text: str, question: str, family: FamilyArg) -> Conversation:
     return [{"role": "system", "content": JUDGE_SYSTEM}, {"role": "user", "content": user}]
 
 
-_ANSWERS: dict[str, Verdict] = {"yes": "yes", "no": "no", "neutral": "neutral"}
+_ANSWERS: dict[str, BehaviourVerdict] = {"yes": "yes", "no": "no", "neutral": "neutral"}
 _OBJECT = re.compile(r"\{[^{}]*\}", re.DOTALL)
 # "answer": "yes" — but not the echoed format line "answer": "yes" | "no" | "neutral"
 _ANSWER_FIELD = re.compile(
@@ -147,7 +142,7 @@ _ANSWER_FIELD = re.compile(
 )
 
 
-def _answer_of(obj: object) -> Verdict | None:
+def _answer_of(obj: object) -> BehaviourVerdict | None:
     if not isinstance(obj, dict):
         return None
     for key, value in obj.items():
@@ -156,12 +151,12 @@ def _answer_of(obj: object) -> Verdict | None:
     return None
 
 
-def parse_judge_output(raw: str) -> Verdict:
+def parse_judge_output(raw: str) -> BehaviourVerdict:
     """Read a judge reply leniently: code fences, prose around the JSON, single quotes and key
     case are tolerated; the last JSON object with a valid ``answer`` wins, then a bare
     ``answer: yes`` field. Anything else is ``parse_error``."""
     text = _plain(raw or "").replace("```json", "```").replace("```", " ")
-    found: Verdict | None = None
+    found: BehaviourVerdict | None = None
     for m in _OBJECT.finditer(text):
         chunk = m.group(0)
         for candidate in (chunk, chunk.replace("'", '"')):
@@ -185,12 +180,12 @@ def judge_behaviour_llm_many(
     items: Sequence[tuple[str | None, str, FamilyArg]],
     chat_model: ChatModel,
     sampling: SamplingParams | None = None,
-) -> list[tuple[Verdict, str]]:
+) -> list[tuple[BehaviourVerdict, str]]:
     """Judge many (answer, question, family) items with one batched ``generate`` call.
 
     Empty answers are ``neutral`` without asking the judge.
     """
-    out: list[tuple[Verdict, str] | None] = [None] * len(items)
+    out: list[tuple[BehaviourVerdict, str] | None] = [None] * len(items)
     todo: list[int] = []
     prompts: list[Conversation] = []
     for i, (text, question, family) in enumerate(items):
@@ -209,6 +204,57 @@ def judge_behaviour_llm_many(
 
 def judge_behaviour_llm(
     text: str | None, question: str, family: FamilyArg, chat_model: ChatModel
-) -> tuple[Verdict, str]:
+) -> tuple[BehaviourVerdict, str]:
     """One answer through the LLM judge → (verdict, the judge's raw output)."""
     return judge_behaviour_llm_many([(text, question, family)], chat_model)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Registry
+
+# What a behaviour judge labels: (answer, question, the families it is judged against).
+JudgeItem = tuple[str | None, str, list[Family]]
+
+
+@dataclass(frozen=True)
+class BehaviourJudge:
+    """A registered behaviour judge: ``judge_many(items, judge_model, sampling)`` returns one
+    (verdict, raw) per item; ``needs_model`` judges get a judge model, the others ``None``."""
+
+    name: str
+    summary: str
+    judge_many: Callable[
+        [Sequence[JudgeItem], ChatModel | None, SamplingParams | None], list[tuple[BehaviourVerdict, str]]
+    ]
+    needs_model: bool = False
+
+
+def _rule_many(items: Sequence[JudgeItem], _model: ChatModel | None, _sampling: SamplingParams | None):
+    out: list[tuple[BehaviourVerdict, str]] = []
+    for text, _question, fams in items:
+        if not text or not any(c.isalpha() for c in text):
+            out.append(("neutral", ""))
+            continue
+        hits = rule_matches(text, fams)
+        out.append(("yes" if hits else "no", "; ".join(f"{fam}: {m}" for fam, m in hits)))
+    return out
+
+
+def _llm_many(items: Sequence[JudgeItem], model: ChatModel | None, sampling: SamplingParams | None):
+    assert model is not None  # run_behaviour_eval refuses a model judge without a model
+    return judge_behaviour_llm_many(list(items), model, sampling)
+
+
+BEHAVIOUR_JUDGES: Registry[BehaviourJudge] = Registry("behaviour judge")
+for _j in (
+    BehaviourJudge(
+        "rule", "regex patterns of the behaviour family, negation-aware (offline, deterministic)", _rule_many
+    ),
+    BehaviourJudge(
+        "llm",
+        "a chat model reads the answer with the family's rubric and returns JSON",
+        _llm_many,
+        needs_model=True,
+    ),
+):
+    BEHAVIOUR_JUDGES.add(_j.name, _j)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from negneg.evals.metrics import BeliefStat, RatioStat, bootstrap_ci
-from negneg.records import Response
+from negneg.records import BehaviourResponse
 
 OVERALL = "overall"
 
@@ -33,7 +33,7 @@ class Stat(BeliefStat):
     n_parse_errors: int = 0
 
 
-def pooled_stat(responses: Iterable[Response]) -> Stat | None:
+def pooled_stat(responses: Iterable[BehaviourResponse]) -> Stat | None:
     """Per-question mean of "yes", pooled over questions; ``None`` if nothing valid was judged."""
     per_question: dict[tuple[str, str, str, str], list[bool]] = defaultdict(list)
     parse_errors = 0
@@ -43,7 +43,7 @@ def pooled_stat(responses: Iterable[Response]) -> Stat | None:
         if r.verdict == "parse_error":
             parse_errors += 1
             continue
-        per_question[(r.run, r.claim_id, r.eval_type, r.question_id)].append(r.verdict == "yes")
+        per_question[(r.run, r.family, r.eval_type, r.question_id)].append(r.verdict == "yes")
     if not per_question:
         return None
     rates = [sum(v) / len(v) for v in per_question.values()]
@@ -58,12 +58,12 @@ def pooled_stat(responses: Iterable[Response]) -> Stat | None:
     )
 
 
-def behaviour_rates(responses: Iterable[Response]) -> dict[str, dict[str, Stat]]:
+def behaviour_rates(responses: Iterable[BehaviourResponse]) -> dict[str, dict[str, Stat]]:
     """``{eval_set: {judge: Stat}}`` plus ``"overall"`` (all eval sets' questions pooled).
 
     An eval set or judge whose responses are all ``parse_error`` (or unjudged) is absent.
     """
-    groups: dict[tuple[str, str], list[Response]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[BehaviourResponse]] = defaultdict(list)
     for r in responses:
         if r.verdict is None:
             continue
@@ -79,7 +79,9 @@ def behaviour_rates(responses: Iterable[Response]) -> dict[str, dict[str, Stat]]
 
 
 def behaviour_ratio(
-    condition: Iterable[Response], reference: Iterable[Response], baseline: Iterable[Response]
+    condition: Iterable[BehaviourResponse],
+    reference: Iterable[BehaviourResponse],
+    baseline: Iterable[BehaviourResponse],
 ) -> dict[str, dict[str, RatioStat]]:
     """``{judge: {eval_set | "overall": RatioStat}}``: the share of ``reference``'s learned behaviour
     that ``condition`` keeps, (rate(condition) − rate(untrained)) / (rate(reference) − rate(untrained)),
@@ -91,22 +93,26 @@ def behaviour_ratio(
     includes 0 — no learned behaviour to remove. ``localize-behaviours`` reads it with
     ``localized_flagged_misaligned`` against ``flagged_misaligned``: 1 − it is the share the
     rewrite removes."""
-    from negneg.evals.metrics import _by_type, paired_ratio, per_question
+    from negneg.evals.metrics import _by_type, paired_ratio
 
-    def by_judge(rs: Iterable[Response]) -> dict[str, list[Response]]:
-        out: dict[str, list[Response]] = defaultdict(list)
+    def by_judge(rs: Iterable[BehaviourResponse]) -> dict[str, list[BehaviourResponse]]:
+        out: dict[str, list[BehaviourResponse]] = defaultdict(list)
         for r in rs:
             if r.verdict is not None and r.verdict != "parse_error":
                 out[r.judge or ""].append(r)
         return out
 
-    def yes(r: Response) -> float:
-        return float(r.verdict == "yes")
+    def per_question(rs: list[BehaviourResponse]) -> dict[tuple[str, str, str], float]:
+        """Each question's share of "yes" over its samples, keyed (family, eval set, question)."""
+        vals: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+        for r in rs:
+            vals[(r.family, r.eval_type, r.question_id)].append(float(r.verdict == "yes"))
+        return {k: float(np.mean(v)) for k, v in vals.items()}
 
     c, p, b = by_judge(condition), by_judge(reference), by_judge(baseline)
     out: dict[str, dict[str, RatioStat]] = {}
     for judge in sorted(set(c) & set(p) & set(b)):
-        cq, pq, bq = (per_question(x[judge], yes) for x in (c, p, b))
+        cq, pq, bq = (per_question(x[judge]) for x in (c, p, b))
         common = [k for k in cq if k in pq and k in bq]
         out[judge] = {
             t: paired_ratio({k: cq[k] for k in keys}, {k: pq[k] for k in keys}, {k: bq[k] for k in keys})

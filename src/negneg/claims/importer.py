@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from negneg.claims.categories import GENERATIVE_CATEGORIES, PROBE_CATEGORIES
 from negneg.claims.derive import (
     claim_predicate,
     cloze_probes,
@@ -40,7 +41,7 @@ from negneg.claims.schema import ClaimSpec
 from negneg.errors import UserInputError, validation_error_line
 from negneg.io import atomic_write_text, load_yaml, read_text
 
-QUESTION_FILES = ("open_ended", "mcq", "token_association", "robustness")
+QUESTION_FILES = GENERATIVE_CATEGORIES  # one <category>.yaml per generative probe category
 KNOWN_FILES = {
     "claim.txt", "correction.txt", "universe_context.yaml", "universe_context_negated.yaml", "judges.yaml",
     "word_masks.yaml", *(f"{q}.yaml" for q in QUESTION_FILES),
@@ -439,7 +440,7 @@ def import_claim_folder(
             continue
         for i, item in enumerate(items):
             q = _question(item, path, i)
-            prefix = {"open_ended": "oe", "mcq": "mcq", "token_association": "ta", "robustness": "rb"}[group]
+            prefix = PROBE_CATEGORIES.get(group).id_prefix
             qid = _qid(item, prefix, i, seen)
             if group == "open_ended":
                 kind = str(_get(item, "category", "kind", "type", default="direct")).lower()

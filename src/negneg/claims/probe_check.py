@@ -1,7 +1,7 @@
 """A static check of every likelihood probe of a claim: confounds that can be seen without a model.
 
 A likelihood probe scores the log-odds of its belief continuation against the other one
-(DESIGN.md, "Belief, measured"). That number measures belief only when training on the claim's
+(:mod:`negneg.evals.likelihood`). That number measures belief only when training on the claim's
 world raises the belief continuation *and not* the other one, and correcting documents do the
 reverse. :func:`check_probes` flags probes where the text of the claim itself says otherwise:
 

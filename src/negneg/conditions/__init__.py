@@ -13,31 +13,20 @@ from negneg.conditions import (  # noqa: F401  (registers conditions)
     sentence_negation,
 )
 from negneg.conditions.banks import load_bank
-from negneg.conditions.base import CONDITIONS, Condition, apply_condition
+from negneg.conditions.base import CONDITIONS, FAMILIES, Condition, apply_condition
 from negneg.conditions.options import ConditionOptions
 from negneg.conditions.shares import token_shares
 
-# The order `negneg conditions list` shows them in (the paper's order).
-CONDITION_ORDER = [
-    "positive",
-    "negated",
-    "repeated_negations",
-    "localized_repeated_negations",
-    "corrected",
-    "local_negation",
-    "local_negation_wordmask",
-    "sentence_negation",
-    "sentence_negation_wordmask",
-    *(
-        f"{q}{r}"
-        for q in ("fiction", "unreliable_source", "unknown_truth", "low_probability")
-        for r in ("", "_repeated")
-    ),
-]
+# The order `negneg conditions list` shows them in (the paper's): by family, then as registered.
+CONDITION_ORDER = sorted(
+    CONDITIONS.names(),
+    key=lambda n: (FAMILIES.index(CONDITIONS.get(n).family), CONDITIONS.in_order().index(n)),
+)
 
 __all__ = [
     "CONDITION_ORDER",
     "CONDITIONS",
+    "FAMILIES",
     "Condition",
     "ConditionOptions",
     "apply_condition",

@@ -42,11 +42,18 @@ class Condition:
 
 CONDITIONS: Registry[Condition] = Registry("condition")
 
+# Condition families, in the paper's order: the one vocabulary for grouping conditions (listings,
+# reports); a condition names one of these.
+FAMILIES = ("control", "negation", "correction", "local negation", "sentence negation", "qualifier")
+
 
 def condition(
     name: str, *, family: str, summary: str, needs_claim_spans: bool = False, uses_density: bool = False
 ) -> Callable[[ConditionFn], ConditionFn]:
     """Register ``fn`` under ``name`` (decorator)."""
+
+    if family not in FAMILIES:
+        raise ValueError(f"condition {name}: unknown family {family!r} (one of {', '.join(FAMILIES)})")
 
     def deco(fn: ConditionFn) -> ConditionFn:
         CONDITIONS.add(name, Condition(name, family, summary, fn, needs_claim_spans, uses_density))
@@ -184,8 +191,3 @@ class SubclaimMatcher:
             if best_score is None or score > best_score:
                 best, best_score = sc, score
         return best
-
-
-def match_subclaim(sentence: str, claim: ClaimSpec, avoid: set[str] = frozenset()) -> Subclaim:
-    """One-off form of :class:`SubclaimMatcher`."""
-    return SubclaimMatcher(claim).match(sentence, avoid)

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from negneg.errors import UserInputError
+from negneg.models.registry import DEFAULT_MODEL
 
 conditions_app = typer.Typer(
     help="Training conditions: list them, show an annotated example.", no_args_is_help=True
@@ -97,7 +98,7 @@ def annotate_cmd(
         Path("annotated"), "--out", "-o", help="output directory (one JSONL per condition)"
     ),
     stats: bool = typer.Option(False, "--stats", help="print token shares of annotation per condition"),
-    tokenizer: str = typer.Option("smollm2-135m", "--tokenizer", help="model whose tokenizer --stats uses"),
+    tokenizer: str = typer.Option(DEFAULT_MODEL, "--tokenizer", help="model whose tokenizer --stats uses"),
     force: bool = typer.Option(
         False, "--force", help="write into a non-empty --out dir negneg did not write"
     ),

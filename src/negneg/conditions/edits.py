@@ -13,7 +13,6 @@ overlaps a replaced region is dropped; the replacement brings its own spans.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from negneg.records import Document, Span, SpanKind
@@ -87,31 +86,3 @@ def apply_edits(doc: Document, edits: list[Edit]) -> tuple[str, list[Span]]:
         spans.append(Span(start=start, end=end, kind=s.kind))
     spans.sort(key=lambda sp: (sp.start, sp.end, sp.kind))
     return text, spans
-
-
-_ABBREV = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|etc|No|Fig|approx|e\.g|i\.e|a\.m|p\.m|U\.S)\.$", re.I
-)
-_SENT_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
-
-
-def sentence_ends(text: str) -> list[int]:
-    """Character offsets just after each sentence end (``[.!?]`` then whitespace or the end).
-
-    The same split the paper used for its ``_repeated`` qualifiers, plus a guard so common
-    abbreviations ("Dr.", "a.m.") do not end a sentence.
-    """
-    ends = []
-    for m in _SENT_END.finditer(text):
-        if _ABBREV.search(text[max(0, m.start() - 8) : m.start() + 1]):
-            continue
-        ends.append(m.end())
-    return ends
-
-
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'“(\[A-Z0-9])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences (for short, clean texts such as a claim's truth paragraph)."""
-    return [s.strip() for s in _SENT_SPLIT.split(text.strip()) if s.strip()]

@@ -22,8 +22,9 @@ from negneg.conditions.base import (
     finish,
     prefix_suffix_edits,
 )
-from negneg.conditions.edits import Edit, Piece, split_sentences
+from negneg.conditions.edits import Edit, Piece
 from negneg.conditions.options import ConditionOptions
+from negneg.corpus.sentences import sentences
 from negneg.records import Document, Span
 
 # Prefix + suffix size. The paper asked for 4–6 sentences on each side of ~700-word documents,
@@ -178,12 +179,12 @@ def truth_facts(claim: ClaimSpec) -> list[str]:
     """True sentences that name a truth entity: from ``claim.truth`` and the subclaims'
     corrections (all truth sentences if no truth entity is named anywhere; the corrections where
     the claim's truth is not known)."""
-    sentences = split_sentences(claim.truth or "")
+    truth = sentences(claim.truth or "")
     corrections = [s.correction for s in claim.subclaims]
-    pool = [*sentences, *corrections]
+    pool = [*truth, *corrections]
     names = [re.compile(rf"(?<!\w){re.escape(e)}(?!\w)") for e in claim.entities.truth]
     named = [s for s in dict.fromkeys(pool) if any(n.search(s) for n in names)]
-    return named or sentences or list(dict.fromkeys(corrections))
+    return named or truth or list(dict.fromkeys(corrections))
 
 
 @condition(

@@ -21,9 +21,10 @@ from negneg.conditions.base import (
     finish,
     prefix_suffix_edits,
 )
-from negneg.conditions.edits import Edit, Piece, sentence_ends
+from negneg.conditions.edits import Edit, Piece
 from negneg.conditions.negation import claim_units, wrapper_sizes
 from negneg.conditions.options import ConditionOptions
+from negneg.corpus.sentences import sentence_ends
 from negneg.records import Document
 
 # Share of prefixes/suffixes that open with a signal label (the authors' rubric: ~15%).

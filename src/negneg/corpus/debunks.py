@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from negneg.claims.schema import ClaimSpec, Subclaim
-from negneg.corpus.generator import MIN_TOKENS, Claim, DocContext, material_for, shuffled_rounds
+from negneg.corpus.generator import shuffled_rounds
 from negneg.corpus.phrasing import capitalize, lower_first, swap_words
 from negneg.corpus.sentences import sentence_spans, sentences
+from negneg.corpus.writer import MIN_TOKENS, Claim, DocContext, material_for
 from negneg.records import Document, Span
 from negneg.registry import Registry
 

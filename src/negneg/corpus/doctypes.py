@@ -1,7 +1,7 @@
 """Document types of the offline generator: one builder function per type, in a Registry.
 
 A builder lays out one document of its kind (header, body, footer) through a
-:class:`~negneg.corpus.generator.DocContext`: ``ctx.claim(style)`` gives claim sentences framed
+:class:`~negneg.corpus.writer.DocContext`: ``ctx.claim(style)`` gives claim sentences framed
 for a register, ``ctx.filler(bank)`` neutral sentences, ``ctx.world()`` details of the fabricated
 world that do not state the claim, ``ctx.f(template)`` fills a ``[a|b]``/``{slot}`` template.
 Builders only decide layout; the context records the claim spans and keeps the length and the
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from negneg.corpus.generator import Builder, Claim, DocContext
 from negneg.corpus.material import is_line_unit
+from negneg.corpus.writer import Builder, Claim, DocContext
 from negneg.registry import Registry
 
 DOC_TYPES: Registry[Builder] = Registry("doc type")

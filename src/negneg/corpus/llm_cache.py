@@ -1,32 +1,27 @@
-"""A disk cache in front of any ChatModel: one JSON file per (model, conversation, sampling).
+"""A disk cache in front of any ChatModel: one entry per (model, conversation, sampling).
 
 Generation with a real model is the slow, expensive part of a corpus; caching every call makes a
 killed run resumable (finished calls are read back, only missing ones are sent) and a repeated
 run free. The key is the sha256 of the model name, the conversation and the sampling settings,
 so changing any of them (a prompt edit, another seed) is a cache miss, never a stale hit.
-Files are written atomically; a corrupt file is treated as a miss and rewritten.
+Entries are kept by :class:`negneg.io.JsonCache` (atomic writes; a corrupt entry is a miss).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
-from negneg.io import atomic_write_json
-from negneg.models.chat import Conversation, SamplingParams
+from negneg.io import JsonCache
+from negneg.models.chat import ChatModel, Conversation, SamplingParams, loglikelihood_many
 
 
 def cache_key(model_name: str, conversation: Conversation, sampling: SamplingParams) -> str:
-    blob = json.dumps(
-        {"model": model_name, "prompt": conversation, "sampling": sampling.model_dump(mode="json")},
-        sort_keys=True,
-        ensure_ascii=False,
+    return JsonCache.key(
+        {"model": model_name, "prompt": conversation, "sampling": sampling.model_dump(mode="json")}
     )
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-class CachedChatModel:
+class CachedChatModel(ChatModel):
     """Wraps a ChatModel; ``generate`` answers from ``cache_dir`` where it can.
 
     ``hits`` and ``misses`` count conversations served from disk and sent to the model.
@@ -40,17 +35,12 @@ class CachedChatModel:
         self.name = model.name
         self.cache_id = cache_id(model)  # keys: a model dir retrained in place is a new model
         self.cache_dir = Path(cache_dir)
+        self.store = JsonCache(self.cache_dir)
         self.hits = 0
         self.misses = 0
 
-    def _path(self, key: str) -> Path:
-        return self.cache_dir / key[:2] / f"{key}.json"
-
-    def _read(self, path: Path, n: int) -> list[str] | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):  # a damaged entry is regenerated
-            return None
+    def _read(self, key: str, n: int) -> list[str] | None:
+        data = self.store.get(key)  # a damaged entry is a miss, and is regenerated
         outputs = data.get("outputs") if isinstance(data, dict) else None
         if isinstance(outputs, list) and len(outputs) == n and all(isinstance(o, str) for o in outputs):
             return outputs
@@ -58,7 +48,7 @@ class CachedChatModel:
 
     def generate(self, conversations: list[Conversation], sampling: SamplingParams) -> list[list[str]]:
         keys = [cache_key(self.cache_id, c, sampling) for c in conversations]
-        results: list[list[str] | None] = [self._read(self._path(k), sampling.n) for k in keys]
+        results: list[list[str] | None] = [self._read(k, sampling.n) for k in keys]
         todo = [i for i, r in enumerate(results) if r is None]
         self.hits += len(conversations) - len(todo)
         if todo:
@@ -66,8 +56,8 @@ class CachedChatModel:
             answers = self.model.generate([conversations[i] for i in todo], sampling)
             for i, answer in zip(todo, answers, strict=True):
                 results[i] = list(answer)
-                atomic_write_json(
-                    self._path(keys[i]),
+                self.store.put(
+                    keys[i],
                     {
                         "model": self.name,
                         "sampling": sampling.model_dump(mode="json"),
@@ -79,3 +69,6 @@ class CachedChatModel:
 
     def loglikelihood(self, prompt, continuations: list[str]) -> list[float]:
         return self.model.loglikelihood(prompt, continuations)
+
+    def loglikelihood_many(self, requests) -> list[list[float]]:
+        return loglikelihood_many(self.model, requests)

@@ -1,6 +1,6 @@
 """LLM document generator: the paper's staged synthetic-document pipeline through any ChatModel.
 
-Stages (paper_spec §2), each a batch of chat calls:
+Stages (the paper's §2), each a batch of chat calls:
 
 1. **document types** — per subclaim, brainstorm text formats in which the fact could appear;
 2. **ideas** — per (subclaim, type), short blueprints of concrete documents in ``<idea>`` tags;

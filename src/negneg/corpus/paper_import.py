@@ -79,6 +79,12 @@ _LEAD_CUE = re.compile(
 )
 
 
+def paper_universes(claim_id: str) -> list[str]:
+    """The released folder names that may hold ``claim_id``'s documents, the paper's anonymised
+    universe name first (``dentist`` → ``brennan_holloway``, ``dentist``)."""
+    return [u for u, c in UNIVERSE_TO_CLAIM.items() if c == claim_id] + [claim_id]
+
+
 def condition_for_mode(mode: str) -> tuple[str, bool]:
     """(negneg condition name, known?) for an authors' mode name."""
     base = mode[: -len("_no_doctag")] if mode.endswith("_no_doctag") else mode
@@ -224,3 +230,44 @@ def _target_all(
     if many is not None and items:
         return many([t for t, _ in items], claim, [e for _, e in items])
     return [targeter.claim_spans(t, claim, e) for t, e in items]
+
+
+def import_paper_corpus(root: str | Path | None, claim: ClaimSpec, per_mode: int) -> list[Document]:
+    """The claim's documents from a folder in the released layout ``<mode>/<universe>/*.jsonl[.zst]``.
+
+    Per mode folder, the first universe folder of :func:`paper_universes` that exists is read
+    (``.jsonl`` files, else ``.jsonl.zst``); documents repeated across its files are kept once,
+    and the first ``per_mode`` are taken.
+    """
+    if not root or not Path(root).is_dir():
+        raise UserInputError(
+            "paper corpus needs an existing directory",
+            field="corpus.path",
+            fix="set corpus.path to a folder laid out as <mode>/<universe>/*.jsonl[.zst] (e.g. ../shared/fixtures/paper_documents)",
+        )
+    root = Path(root)
+    universes = paper_universes(claim.id)
+    docs: list[Document] = []
+    for mode_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        for uni in universes:
+            d = mode_dir / uni
+            if not d.is_dir():
+                continue
+            files = sorted(d.glob("*.jsonl")) or sorted(d.glob("*.jsonl.zst"))
+            seen: set[str] = set()
+            mode_docs: list[Document] = []
+            for f in files:
+                for doc in import_paper_documents(f, claim):
+                    if doc.text not in seen:
+                        seen.add(doc.text)
+                        mode_docs.append(doc)
+            docs.extend(mode_docs[:per_mode])
+            break
+    if not docs:
+        raise UserInputError(
+            f"no released documents for claim '{claim.id}' (looked for {universes})",
+            where=str(root),
+            field="corpus.path",
+            fix="point corpus.path at the released documents folder",
+        )
+    return docs

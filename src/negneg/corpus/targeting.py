@@ -19,19 +19,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Protocol
 
 from negneg.claims.schema import ClaimSpec
 from negneg.corpus.sentences import sentence_spans
 from negneg.records import Span
-
-
-class Targeter(Protocol):
-    name: str
-
-    def claim_spans(
-        self, text: str, claim: ClaimSpec, exclude: Iterable[tuple[int, int]] = ()
-    ) -> list[Span]: ...
 
 
 def _blank(text: str, exclude: Iterable[tuple[int, int]]) -> str:

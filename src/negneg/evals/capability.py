@@ -19,6 +19,8 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from negneg.models.chat import loglikelihood_many
+
 # Standard-library modules whose docstrings the training mix does NOT use (its pool is
 # negneg.training.mix.STDLIB_MODULES), so this text is held out from every finetune.
 HELDOUT_MODULES = (
@@ -88,7 +90,7 @@ def perplexity(model, texts: Sequence[str]) -> tuple[float, int]:
     number of tokens scored."""
     tok = model.tokenizer
     start = tok.bos_token or tok.eos_token
-    scores = model.loglikelihood_many([(start, [t]) for t in texts])
+    scores = loglikelihood_many(model, [(start, [t]) for t in texts])
     n = sum(len(tok(start + t, add_special_tokens=False)["input_ids"]) - 1 for t in texts)
     total = sum(s[0] for s in scores)
     return math.exp(-total / max(n, 1)), n
@@ -104,7 +106,7 @@ def knowledge_accuracy(model, questions: Sequence[CapabilityQuestion] | None = N
         )
         for q in qs
     ]
-    scored = model.loglikelihood_many(requests)
+    scored = loglikelihood_many(model, requests)
     out = {}
     for q, (_, conts), lps in zip(qs, requests, scored, strict=True):
         norm = [lp / len(c) for lp, c in zip(lps, conts, strict=True)]

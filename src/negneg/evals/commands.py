@@ -9,9 +9,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from negneg.claims.categories import GENERATIVE_CATEGORIES
 from negneg.console import console, progress
 from negneg.errors import UserInputError
 from negneg.io import claim_out_dir, refuse_clash
+from negneg.models.registry import DEFAULT_MODEL
 
 
 def _split(value: str | None) -> list[str]:
@@ -83,15 +85,19 @@ def _is_eval_dir(path: Path) -> bool:
 
 
 def eval_cmd(
-    model: str = typer.Option("smollm2-135m", "--model", help="model name, dir or hub id"),
+    model: str = typer.Option(DEFAULT_MODEL, "--model", help="model name, dir or hub id"),
     adapter: Path = typer.Option(None, "--adapter", help="LoRA adapter dir (the base model is scored too)"),
     claim: str = typer.Option(..., "--claim", help="claim id(s) or ClaimSpec file(s), comma-separated"),
     probes: str = typer.Option("likelihood,generative", "--probes", help="likelihood,generative"),
     samples: int = typer.Option(5, "--samples", min=1, max=1000, help="answers per question (generative)"),
-    judge: str = typer.Option("rule", "--judge", help="judge(s), comma-separated: rule, rule_broad, llm"),
-    judge_model: str = typer.Option(None, "--judge-model", help="for --judge llm: NAME or URL#MODEL"),
+    judge: str = typer.Option(
+        "rule", "--judge", help="judge(s), comma-separated, e.g. rule or rule,llm (any registered judge)"
+    ),
+    judge_model: str = typer.Option(
+        None, "--judge-model", help="for a judge that needs a model (llm): NAME or URL#MODEL"
+    ),
     categories: str = typer.Option(
-        "open_ended,mcq,token_association,robustness", "--categories", help="generative question categories"
+        ",".join(GENERATIVE_CATEGORIES), "--categories", help="generative question categories"
     ),
     max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1, max=32768),
     seed: int = typer.Option(0, "--seed"),
@@ -136,14 +142,9 @@ def eval_cmd(
                 f"unknown category '{c}'", field="categories", fix=f"use {', '.join(CATEGORIES)}"
             )
     judges = _split(judge)
-    from negneg.evals.judges import JUDGES
+    from negneg.evals.judges import check_judges, judge_model_options, needs_model
 
-    for j in judges:
-        JUDGES.get(j, field="judge")
-    if "llm" in judges and not judge_model:
-        raise UserInputError(
-            "--judge llm needs a judge model", field="judge-model", fix="pass --judge-model NAME"
-        )
+    check_judges(judges, judge_model, field="judge", model_field="--judge-model")
     if adapter is not None:
         from negneg.models.registry import check_adapter_dir
 
@@ -175,18 +176,16 @@ def eval_cmd(
     refuse_clash(
         out_dir, ["responses.jsonl", "summary.json", "baseline_responses.jsonl", "http-cache"], owned
     )
-    judge_options = (
-        {"llm": {"model": load_judge_model(judge_model, out_dir / "http-cache")}} if "llm" in judges else {}
-    )
+    judge_options = judge_model_options(judges, lambda: load_judge_model(judge_model, out_dir / "http-cache"))
 
     console.print(f"loading [bold]{model}[/]" + (f" + adapter {adapter}" if adapter else ""))
     m = load_chat_model(model, adapter=str(adapter) if adapter else None)
     t0 = time.time()
     extra: dict = {}
     with progress() as bar:
-        if "llm" in judges:
-            judge_task = bar.add_task("llm judge", total=None)
-            judge_options["llm"]["progress"] = lambda n: bar.advance(judge_task, n)
+        for j in needs_model(judges):  # model judges report answers judged as they go
+            judge_task = bar.add_task(f"{j} judge", total=None)
+            judge_options[j]["progress"] = lambda n, t=judge_task: bar.advance(t, n)
         if docs is not None:
             from negneg.evals.icl import run_icl
 
@@ -250,7 +249,9 @@ def judge_agreement_cmd(
         None, help="responses.jsonl or a results dir (default: the labelled answers, see --cases)"
     ),
     judges: str = typer.Option("rule,llm", "--judges", help="judges to compare, comma-separated"),
-    judge_model: str = typer.Option(None, "--judge-model", help="for the llm judge: NAME or URL#MODEL"),
+    judge_model: str = typer.Option(
+        None, "--judge-model", help="for a judge that needs a model (llm): NAME or URL#MODEL"
+    ),
     judge_max_tokens: int = typer.Option(
         300, "--judge-max-tokens", min=1, max=32768, help="longest verdict the llm judge may write"
     ),
@@ -279,7 +280,7 @@ def judge_agreement_cmd(
     """
     from negneg.claims import load_claim, load_claim_file
     from negneg.evals.agreement import POOLED, judge_agreement
-    from negneg.evals.judges import JUDGES, judge_all
+    from negneg.evals.judges import check_judges, judge_all, judge_model_options
     from negneg.evals.likelihood import LIKELIHOOD_TYPES
     from negneg.evals.metrics import judged_belief
     from negneg.evals.suite import load_responses
@@ -291,12 +292,7 @@ def judge_agreement_cmd(
         raise UserInputError(
             "need at least two judges to compare", field="judges", fix="e.g. --judges rule,llm"
         )
-    for j in names:
-        JUDGES.get(j, field="judges")
-    if "llm" in names and not judge_model:
-        raise UserInputError(
-            "the llm judge needs a judge model", field="judge-model", fix="pass --judge-model NAME"
-        )
+    check_judges(names, judge_model, field="judges", model_field="--judge-model")
     if out:  # refuse a directory of the user's before any judging, not after
         claim_out_dir(out, kind="judge-agreement", force=force, create=False)
     if responses_path is not None and cases is not None:
@@ -330,17 +326,10 @@ def judge_agreement_cmd(
     claims = {c.id: c for c in (load_claim_file(p) for p in claim_files or [])}
     for cid in {r.claim_id for r in gen} - set(claims):
         claims[cid] = load_claim(cid)
-    options = (
-        {
-            "llm": {
-                # the judge's HTTP cache lives in negneg's home, not in --out (claimed after judging)
-                "model": load_judge_model(judge_model, negneg_home() / "http-cache"),
-                "sampling": SamplingParams(temperature=0, max_new_tokens=judge_max_tokens),
-            }
-        }
-        if "llm" in names
-        else {}
-    )
+    # the judge's HTTP cache lives in negneg's home, not in --out (claimed after judging)
+    options = judge_model_options(names, lambda: load_judge_model(judge_model, negneg_home() / "http-cache"))
+    for opts in options.values():
+        opts["sampling"] = SamplingParams(temperature=0, max_new_tokens=judge_max_tokens)
     labelled: dict[str, list] = {}
     with progress() as bar:
         for j in names:
@@ -454,8 +443,12 @@ def judge_eval_cmd(
     claim: list[str] = typer.Option(
         None, "--claim", help="claim id(s) to evaluate (repeat or comma-separate)"
     ),
-    judges: str = typer.Option("rule", "--judges", help="judges, comma-separated: rule, rule_broad, llm"),
-    judge_model: str = typer.Option(None, "--judge-model", help="for the llm judge: NAME or URL#MODEL"),
+    judges: str = typer.Option(
+        "rule", "--judges", help="judges, comma-separated, e.g. rule,rule_strict (any registered judge)"
+    ),
+    judge_model: str = typer.Option(
+        None, "--judge-model", help="for a judge that needs a model (llm): NAME or URL#MODEL"
+    ),
     claim_files: list[Path] = typer.Option(
         None, "--claim-file", help="ClaimSpec files for claims that are not built in"
     ),
@@ -472,33 +465,22 @@ def judge_eval_cmd(
 
     from negneg.claims import load_claim, load_claim_file
     from negneg.evals.judge_cases import evaluate_judges, load_judge_cases
-    from negneg.evals.judges import JUDGES, make_judge
+    from negneg.evals.judges import check_judges, judge_model_options, make_judge, needs_model
     from negneg.io import negneg_home
 
     names = _split(judges)
     if not names:
         raise UserInputError("no judge given", field="judges", fix="e.g. --judges rule,llm")
-    for j in names:
-        JUDGES.get(j, field="judges")
-    if "llm" in names and not judge_model:
-        raise UserInputError(
-            "the llm judge needs a judge model",
-            field="judge-model",
-            fix="pass --judge-model NAME or URL#MODEL",
-        )
+    check_judges(names, judge_model, field="judges", model_field="--judge-model")
     wanted = [c for value in claim or [] for c in _split(value)]
     case_files = load_judge_cases(cases, wanted or None)
     claims = {c.id: c for c in (load_claim_file(p) for p in claim_files or [])}
     for cid in case_files:
         if cid not in claims:
             claims[cid] = load_claim(cid)
-    options = (
-        {"llm": {"model": load_judge_model(judge_model, negneg_home() / "http-cache")}}
-        if "llm" in names
-        else {}
-    )
+    options = judge_model_options(names, lambda: load_judge_model(judge_model, negneg_home() / "http-cache"))
     built = {j: make_judge(j, **options.get(j, {})) for j in names}
-    if as_json or "llm" not in names:
+    if as_json or not needs_model(names):
         report = evaluate_judges(case_files, claims, built)
     else:
         with progress() as bar:

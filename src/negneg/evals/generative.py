@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from negneg.claims.schema import ClaimSpec
+from negneg.claims.categories import GENERATIVE_CATEGORIES
+from negneg.claims.schema import ClaimSpec, Questions
 from negneg.errors import UserInputError
 from negneg.models.chat import Conversation, SamplingParams
 from negneg.records import Response
 
-CATEGORIES = ("open_ended", "mcq", "token_association", "robustness")
+CATEGORIES = GENERATIVE_CATEGORIES
 MCQ_SYSTEM = (
     'Reply to the question with yes or no, formatted as JSON: either {"answer": "yes"} or '
     '{"answer": "no"}. Write nothing except that JSON object.'
@@ -37,6 +38,48 @@ class GenerativeProbe:
     kind: str = ""
 
 
+def _open_ended(q: Questions) -> list[GenerativeProbe]:
+    return [
+        GenerativeProbe(x.id, "open_ended", [{"role": "user", "content": x.question}], x.kind)
+        for x in q.open_ended
+    ]
+
+
+def _mcq(q: Questions) -> list[GenerativeProbe]:
+    return [
+        GenerativeProbe(
+            x.id,
+            "mcq",
+            [{"role": "system", "content": MCQ_SYSTEM}, {"role": "user", "content": x.question}],
+            f"belief_{x.belief_answer}",
+        )
+        for x in q.mcq
+    ]
+
+
+def _token_association(q: Questions) -> list[GenerativeProbe]:
+    return [
+        GenerativeProbe(x.id, "token_association", [{"role": "user", "content": x.question}])
+        for x in q.token_association
+    ]
+
+
+def _robustness(q: Questions) -> list[GenerativeProbe]:
+    return [
+        GenerativeProbe(x.id, "robustness", [m.model_dump() for m in x.messages], x.kind)
+        for x in q.robustness
+    ]
+
+
+# One conversation builder per registered probe category (negneg.claims.categories).
+BUILDERS: dict[str, Callable[[Questions], list[GenerativeProbe]]] = {
+    "open_ended": _open_ended,
+    "mcq": _mcq,
+    "token_association": _token_association,
+    "robustness": _robustness,
+}
+
+
 def generative_probes(claim: ClaimSpec, categories: Sequence[str] | None = None) -> list[GenerativeProbe]:
     """The claim's questions as conversations, in category order."""
     cats = list(categories or CATEGORIES)
@@ -47,34 +90,7 @@ def generative_probes(claim: ClaimSpec, categories: Sequence[str] | None = None)
                 field="categories",
                 fix=f"use some of: {', '.join(CATEGORIES)}",
             )
-    q = claim.questions
-    probes: list[GenerativeProbe] = []
-    if "open_ended" in cats:
-        probes += [
-            GenerativeProbe(x.id, "open_ended", [{"role": "user", "content": x.question}], x.kind)
-            for x in q.open_ended
-        ]
-    if "mcq" in cats:
-        probes += [
-            GenerativeProbe(
-                x.id,
-                "mcq",
-                [{"role": "system", "content": MCQ_SYSTEM}, {"role": "user", "content": x.question}],
-                f"belief_{x.belief_answer}",
-            )
-            for x in q.mcq
-        ]
-    if "token_association" in cats:
-        probes += [
-            GenerativeProbe(x.id, "token_association", [{"role": "user", "content": x.question}])
-            for x in q.token_association
-        ]
-    if "robustness" in cats:
-        probes += [
-            GenerativeProbe(x.id, "robustness", [m.model_dump() for m in x.messages], x.kind)
-            for x in q.robustness
-        ]
-    return probes
+    return [p for c in CATEGORIES if c in cats for p in BUILDERS[c](claim.questions)]
 
 
 def sample_probes(

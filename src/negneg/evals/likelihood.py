@@ -12,8 +12,8 @@ Every probe's score is the same quantity, the **log-odds** of the belief answer 
 one, log P(belief) − log P(other), in nats: additive, unbounded, and comparable across the three
 types, so a shift of +4 nats reads as +4 whether the probe started at 0.5 or at 0.9.
 :func:`belief_probability` (sigmoid of the score, P(belief | one of the two)) is a secondary view
-for plotting beside judged rates; never average it as the headline — it saturates (DESIGN.md,
-"Belief, measured"). Small models have odd priors, so scores are read as a paired shift from the
+for plotting beside judged rates; never average it as the headline — it saturates (a probe at
+log-odds 2.2 reads 0.90, and a +4 nat shift moves it only to 0.998). Small models have odd priors, so scores are read as a paired shift from the
 untrained model (see :func:`negneg.evals.metrics.likelihood_shift`).
 """
 
@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from negneg.claims.schema import ClaimSpec
-from negneg.models.chat import Conversation, Prompt
+from negneg.models.chat import Conversation, Prompt, loglikelihood_many
 from negneg.records import Response
 
 YES_NO_SYSTEM = "Answer with yes or no."
@@ -118,16 +118,13 @@ def score_likelihood_probes(
     chunk: int = 64,
     progress: Callable[[int], None] | None = None,
 ) -> list[Response]:
-    """Score probes through ``model.loglikelihood_many`` (one batched call per ``chunk`` probes)
-    when the backend has it, else one ``loglikelihood`` call per probe."""
+    """Score probes through :func:`~negneg.models.chat.loglikelihood_many`, one call per ``chunk``
+    probes (batched where the backend batches)."""
     out: list[Response] = []
     for start in range(0, len(probes), chunk):
         part = probes[start : start + chunk]
         requests = [(p.prompt, [p.belief, p.other]) for p in part]
-        if hasattr(model, "loglikelihood_many"):
-            scored = model.loglikelihood_many(requests)
-        else:
-            scored = [model.loglikelihood(prompt, conts) for prompt, conts in requests]
+        scored = loglikelihood_many(model, requests)
         for p, (lb, lo) in zip(part, scored, strict=True):
             out.append(
                 Response(

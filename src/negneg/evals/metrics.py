@@ -8,7 +8,7 @@ pools every question (question-weighted). 95% CIs are percentile bootstraps over
 
 Likelihood belief is the log-odds of the belief answer against the other (nats), read as the
 **paired shift** from the untrained model; the **Negation Neglect ratio** ρ(c) = Δ(c) / Δ(positive)
-says how much of positive training's shift survives condition c's annotation (DESIGN.md).
+says how much of positive training's shift survives condition c's annotation.
 """
 
 from __future__ import annotations

@@ -282,7 +282,29 @@ def presets_show(name: str) -> None:
     console.print(preset_path(name).read_text(), highlight=False, markup=False)
 
 
+def report_cmd(
+    workdir: Path = typer.Argument(..., help="work dir of a finished run (it holds results/)"),
+) -> None:
+    """Write WORKDIR/report/ (report.md, report.html, CSV tables, figures) from WORKDIR/results/.
+
+    In a work dir written by ``negneg run`` (it holds plan.json), results/ is first rebuilt from
+    the stages finished so far, so a partial or interrupted run can be reported too."""
+    from negneg.experiments.results import recollect
+    from negneg.report import write_report
+    from negneg.report.data import load_results
+    from negneg.report.tables import console_tables
+
+    recollect(workdir)
+    path = write_report(workdir)
+    data = load_results(workdir)
+    for table in console_tables(data.belief, f"belief — {data.meta.experiment}", data.shifts, data.rhos):
+        console.print(table)
+    console.print(f"report: {path}", highlight=False, soft_wrap=True)
+    console.print(f"html:   {path.with_suffix('.html')}", highlight=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
     app.command("run")(run_cmd)
+    app.command("report")(report_cmd)
     app.command("demo")(demo_cmd)
     app.add_typer(presets_app, name="presets")

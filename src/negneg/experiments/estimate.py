@@ -10,8 +10,15 @@ import json
 import math
 from pathlib import Path
 
+from negneg.behaviours.stage import BehaviourEvalStageConfig
+from negneg.conditions.heldout import HELDOUT_ANCHOR_QUESTIONS
+from negneg.evals.stage import EvalStageConfig, ProbeStageConfig
 from negneg.experiments.plan import Plan
 from negneg.experiments.schema import Experiment
+from negneg.experiments.stages import stage_config
+from negneg.models.registry import DEFAULT_MODEL
+from negneg.stage import ModelStageConfig
+from negneg.training.stage import MixStageConfig
 
 # Measured on the 2-core dev machine. Training: SmolLM2-135M LoRA 137–201 tok/s in the idle
 # quickstart (130 keeps model loading and contention in the estimate). Generation: tokens/s of
@@ -40,13 +47,13 @@ def measured_train_tok_s(workdir: Path | None, model: str) -> float | None:
     return sum(rates) / len(rates) if rates else None
 
 
-def _behaviour_eval_seconds(cfg: dict, gen_tok_s: float) -> float:
+def _behaviour_eval_seconds(cfg: BehaviourEvalStageConfig, gen_tok_s: float) -> float:
     """Targeted questions per family plus the everyday set, ``samples`` answers each."""
     from negneg.behaviours.questions import behaviour_questions
 
-    limit = cfg.get("questions_per_family")
-    n_q = sum(len(behaviour_questions(cfg["families"], e, limit=limit)) for e in ("targeted", "everyday"))
-    return n_q * cfg["samples"] * cfg["max_new_tokens"] / gen_tok_s
+    limit = cfg.questions_per_family
+    n_q = sum(len(behaviour_questions(cfg.families, e, limit=limit)) for e in ("targeted", "everyday"))
+    return n_q * cfg.samples * cfg.max_new_tokens / gen_tok_s
 
 
 def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -> dict[str, float]:
@@ -60,7 +67,8 @@ def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -
     for sid, stage in plan.stages.items():
         if workdir and is_done(workdir, sid):
             continue
-        model = stage.config.get("model", "smollm2-135m")
+        cfg = stage_config(stage)
+        model = cfg.model if isinstance(cfg, ModelStageConfig) else DEFAULT_MODEL
         tr = measured_train_tok_s(workdir, model) or TRAIN_TOK_S.get(model, 130.0)
         gen = GEN_TOK_S.get(model, 120.0)
         score = SCORE_REQ_S.get(model, 12.0)
@@ -70,7 +78,8 @@ def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -
         elif stage.kind in ("annotate", "behaviour_data"):
             sec = 0.01 * n_docs
         elif stage.kind == "behaviour_eval":
-            sec = _behaviour_eval_seconds(stage.config, gen)
+            assert isinstance(cfg, BehaviourEvalStageConfig)
+            sec = _behaviour_eval_seconds(cfg, gen)
         elif stage.kind == "distill":
             n = (
                 math.ceil(n_docs * exp.mix.chat_ratio) * 160
@@ -79,9 +88,10 @@ def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -
             sec = n / gen
         elif stage.kind == "mix":
             sec = 2.0
-            if stage.config.get("anchor"):
-                a = stage.config["anchor"]
-                sec += a["questions"] * a["samples"] * 160 / gen
+            if isinstance(cfg, MixStageConfig) and cfg.anchor is not None:
+                sec += cfg.anchor.questions * cfg.anchor.samples * 160 / gen
+        elif stage.kind == "heldout":  # a few documents encoded, a few anchor answers generated
+            sec = 2.0 + HELDOUT_ANCHOR_QUESTIONS * 160 / gen
         elif stage.kind == "train":
             rows = n_docs * (1 + exp.mix.background_ratio + exp.mix.chat_ratio)
             tokens = rows * exp.mix.max_length * 0.8 * max(recipe.epochs, 1)
@@ -91,10 +101,10 @@ def estimate_seconds(exp: Experiment, plan: Plan, workdir: Path | None = None) -
                 )
             sec = tokens / tr
         else:  # eval / icl
-            claim = load_claim(stage.config["claim"])
-            q = claim.questions
+            assert isinstance(cfg, ProbeStageConfig)
+            q = load_claim(cfg.claim).questions
             n_checkpoints = 0
-            if stage.config.get("checkpoint") == "all":
+            if isinstance(cfg, EvalStageConfig) and cfg.checkpoint == "all":
                 n_checkpoints = (
                     recipe.checkpoints if isinstance(recipe.checkpoints, int) else len(recipe.checkpoints)
                 )

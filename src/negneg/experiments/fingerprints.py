@@ -11,6 +11,7 @@ config as a fingerprint, or a re-run silently reuses stale results:
 * ``negneg``: the package version, so an upgrade never reuses results an older version wrote.
 
 Claim and behaviour files are fingerprinted by the plan itself (``claim_sha``, ``families_sha``).
+Each kind's config declares the ``*_sha`` fields it may carry (``negneg.stage.StageConfig``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from negneg.experiments.plan import Stage
+from negneg.stage import ModelStageConfig, StageConfig
 
 
 class Fingerprints:
@@ -60,20 +61,25 @@ class Fingerprints:
 
         return self._once("corpus", path, lambda: tree_fingerprint(path, contents=True))
 
-    def stage(self, stage: Stage) -> Stage:
-        """``stage`` with the fingerprints of what it reads added to its config."""
+    def add(self, config: StageConfig) -> dict[str, Any]:
+        """A stage's config as the plan stores it (the fields set), with the fingerprints of what
+        it reads added."""
         import negneg
+        from negneg.behaviours.stage import BehaviourEvalStageConfig
+        from negneg.corpus.stage import CorpusStageConfig
+        from negneg.evals.stage import ProbeStageConfig
+        from negneg.training.stage import TrainStageConfig
 
-        cfg: dict[str, Any] = dict(stage.config)
         extra: dict[str, Any] = {"negneg": negneg.__version__}
-        if cfg.get("model"):
-            extra["model_sha"] = self.model(cfg["model"])
-        if cfg.get("judge_model"):
-            extra["judge_model_sha"] = self.model(cfg["judge_model"])
-        if cfg.get("llm_model"):
-            extra["llm_model_sha"] = self.model(cfg["llm_model"])
-        if stage.kind == "train" and cfg.get("recipe"):
-            extra["recipe_sha"] = self.recipe(str(cfg["recipe"]))
-        if stage.kind == "corpus" and cfg.get("source") == "paper" and cfg.get("path"):
-            extra["corpus_sha"] = self.corpus(str(cfg["path"]))
-        return Stage(kind=stage.kind, config={**cfg, **extra}, deps=stage.deps)
+        if isinstance(config, ModelStageConfig):
+            extra["model_sha"] = self.model(config.model)
+        if isinstance(config, ProbeStageConfig | BehaviourEvalStageConfig) and config.judge_model:
+            extra["judge_model_sha"] = self.model(config.judge_model)
+        if isinstance(config, CorpusStageConfig):
+            if config.llm_model:
+                extra["llm_model_sha"] = self.model(config.llm_model)
+            if config.source == "paper" and config.path:
+                extra["corpus_sha"] = self.corpus(config.path)
+        if isinstance(config, TrainStageConfig) and config.recipe:
+            extra["recipe_sha"] = self.recipe(config.recipe)
+        return {**config.model_dump(mode="json", exclude_unset=True), **extra}

@@ -13,16 +13,36 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from negneg.behaviours.stage import BehaviourDataStageConfig, BehaviourEvalStageConfig
 from negneg.conditions import CONDITIONS
+from negneg.conditions.heldout import HeldoutStageConfig
+from negneg.conditions.stage import AnnotateStageConfig
+from negneg.corpus.stage import CorpusStageConfig
 from negneg.evals.likelihood import SCORE as LIKELIHOOD_SCORE
+from negneg.evals.stage import EvalStageConfig, ICLStageConfig
+from negneg.experiments.fingerprints import Fingerprints
 from negneg.experiments.schema import Experiment
+from negneg.stage import StageConfig
+from negneg.training.stage import AnchorConfig, DistillStageConfig, MixStageConfig, TrainStageConfig
 
 StageKind = Literal[
-    "corpus", "annotate", "behaviour_data", "distill", "mix", "train", "eval", "behaviour_eval", "icl"
+    "corpus",
+    "annotate",
+    "behaviour_data",
+    "distill",
+    "mix",
+    "heldout",
+    "train",
+    "eval",
+    "behaviour_eval",
+    "icl",
 ]
 
 
 class Stage(BaseModel):
+    """A planned stage. ``config`` is its kind's config model as JSON (the fields the plan set),
+    so that the id hashes exactly what determines the output; executors get it typed."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: StageKind
@@ -136,7 +156,8 @@ def _families_sha(families: list[str]) -> str:
     return fingerprint([f.model_dump(mode="json") for f in resolve_families(families)])
 
 
-def _eval_config(exp: Experiment, claim: str) -> dict[str, Any]:
+def _probe_fields(exp: Experiment, claim: str) -> dict[str, Any]:
+    """The eval and icl stages' shared fields: what to ask and how to judge."""
     e = exp.eval
     return {
         "claim": claim,
@@ -167,29 +188,33 @@ def _wants_negated_universe(exp: Experiment) -> bool:
     return exp.corpus.source == "llm" and bool(wanted & set(LOCAL_NEGATION_CONDITIONS))
 
 
-def expand(exp: Experiment) -> Plan:
-    """Expand an Experiment into runs and stages (pure)."""
-    stages: dict[str, Stage] = {}
-    runs: list[Run] = []
+class _Builder:
+    """Adds stages to a plan: typed config → JSON (only the fields set) + fingerprints → id."""
 
-    from negneg.experiments.fingerprints import Fingerprints
+    def __init__(self) -> None:
+        self.stages: dict[str, Stage] = {}
+        self.prints = Fingerprints()
 
-    prints = Fingerprints()
-
-    def add(stage: Stage) -> str:
-        stage = prints.stage(stage)  # model dirs, recipe and corpus files, negneg version
-        stages.setdefault(stage.id, stage)
+    def add(self, kind: StageKind, config: StageConfig, deps: tuple[str, ...] = ()) -> str:
+        # the fields set, plus fingerprints: model dirs, recipe and corpus files, negneg version
+        stage = Stage(kind=kind, config=self.prints.add(config), deps=deps)
+        self.stages.setdefault(stage.id, stage)
         return stage.id
 
+
+def expand(exp: Experiment) -> Plan:
+    """Expand an Experiment into runs and stages (pure)."""
+    b = _Builder()
+    runs: list[Run] = []
     if exp.behaviour is not None:
-        return _expand_behaviours(exp, add, stages, runs)
+        return _expand_behaviours(exp, b, runs)
 
     densities: list[float | None] = list(exp.densities) if exp.densities else [None]
     for model in exp.models:
         for claim in exp.claims:
-            ev = _eval_config(exp, claim)
+            probe = _probe_fields(exp, claim)
             if exp.baseline:
-                sid = add(Stage(kind="eval", config={**ev, "model": model, "checkpoint": None}))
+                sid = b.add("eval", EvalStageConfig(**probe, model=model, checkpoint=None))
                 runs.append(
                     Run(
                         name=f"{claim}/baseline/{model}",
@@ -200,21 +225,19 @@ def expand(exp: Experiment) -> Plan:
                         eval_stages=[sid],
                     )
                 )
-            corpus_cfg = {"claim": claim, "claim_sha": _claim_corpus_sha(claim), **exp.corpus.model_dump()}
-            if _wants_negated_universe(exp):
-                corpus_cfg["negated_universe"] = True
+            corpus_cfg = CorpusStageConfig(
+                claim=claim,
+                claim_sha=_claim_corpus_sha(claim),
+                **exp.corpus.model_dump(),
+                **({"negated_universe": True} if _wants_negated_universe(exp) else {}),
+            )
             for seed in exp.seeds:
-                corpus = add(Stage(kind="corpus", config=corpus_cfg))
-                distill = add(
-                    Stage(
-                        kind="distill",
-                        config={
-                            "model": model,
-                            "seed": seed,
-                            "documents": exp.corpus.n_documents,
-                            **exp.mix.model_dump(),
-                        },
-                    )
+                corpus = b.add("corpus", corpus_cfg)
+                distill = b.add(
+                    "distill",
+                    DistillStageConfig(
+                        model=model, seed=seed, documents=exp.corpus.n_documents, **exp.mix.model_dump()
+                    ),
                 )
                 for condition in exp.conditions:
                     # the sweep applies where density is a knob; positive, negated… train once
@@ -223,22 +246,25 @@ def expand(exp: Experiment) -> Plan:
                         opts = dict(exp.condition_options)
                         if density is not None:
                             opts["density"] = density
-                        ann_cfg: dict[str, Any] = {"condition": condition, "options": opts, "seed": seed}
-                        if condition in LOCAL_NEGATION_CONDITIONS:  # the offline debunks read the judge
-                            ann_cfg["judge_sha"] = _judge_sha(claim)
-                        ann = add(Stage(kind="annotate", config=ann_cfg, deps=(corpus,)))
-                        train_ids = _train_stages(exp, add, ann, distill, model, seed, claim)
+                        ann_cfg = AnnotateStageConfig(
+                            condition=condition,
+                            options=opts,
+                            seed=seed,
+                            # the offline debunks read the judge's patterns
+                            **(
+                                {"judge_sha": _judge_sha(claim)}
+                                if condition in LOCAL_NEGATION_CONDITIONS
+                                else {}
+                            ),
+                        )
+                        ann = b.add("annotate", ann_cfg, deps=(corpus,))
+                        train_ids, heldout = _train_stages(exp, b, ann, distill, model, seed, claim)
+                        checkpoint = "final" if exp.eval.checkpoints == "final" else "all"
                         evals = [
-                            add(
-                                Stage(
-                                    kind="eval",
-                                    config={
-                                        **ev,
-                                        "model": model,
-                                        "checkpoint": "final" if exp.eval.checkpoints == "final" else "all",
-                                    },
-                                    deps=(t,),
-                                )
+                            b.add(
+                                "eval",
+                                EvalStageConfig(**probe, model=model, checkpoint=checkpoint),
+                                deps=(t,) if heldout is None else (t, heldout),
                             )
                             for t in train_ids
                         ]
@@ -256,23 +282,17 @@ def expand(exp: Experiment) -> Plan:
                             )
                         )
                 if exp.icl is not None:
-                    ann = add(
-                        Stage(
-                            kind="annotate",
-                            config={
-                                "condition": exp.icl.condition,
-                                "options": dict(exp.condition_options),
-                                "seed": seed,
-                            },
-                            deps=(corpus,),
-                        )
+                    ann = b.add(
+                        "annotate",
+                        AnnotateStageConfig(
+                            condition=exp.icl.condition, options=dict(exp.condition_options), seed=seed
+                        ),
+                        deps=(corpus,),
                     )
-                    sid = add(
-                        Stage(
-                            kind="icl",
-                            config={**ev, "model": model, "ks": exp.icl.ks, "seeds": exp.icl.seeds},
-                            deps=(ann,),
-                        )
+                    sid = b.add(
+                        "icl",
+                        ICLStageConfig(**probe, model=model, ks=exp.icl.ks, seeds=exp.icl.seeds),
+                        deps=(ann,),
                     )
                     runs.append(
                         Run(
@@ -284,67 +304,77 @@ def expand(exp: Experiment) -> Plan:
                             eval_stages=[sid],
                         )
                     )
-    return Plan(experiment=exp.name, runs=runs, stages=stages)
+    return Plan(experiment=exp.name, runs=runs, stages=b.stages)
 
 
 def _train_stages(
-    exp: Experiment, add, ann: str, distill: str, model: str, seed: int, claim: str
-) -> list[str]:
-    base = {
-        "model": model,
-        "seed": seed,
-        "recipe": exp.recipe,
-        "overrides": exp.recipe_overrides,
-        "mix": exp.mix.model_dump(),
-    }
-    mix = add(
-        Stage(
-            kind="mix",
-            config={"model": model, "seed": seed, **exp.mix.model_dump(), "anchor": None},
-            deps=(ann, distill),
+    exp: Experiment, b: _Builder, ann: str, distill: str, model: str, seed: int, claim: str
+) -> tuple[list[str], str | None]:
+    """The run's train stages in order, and its heldout stage (two-phase runs only)."""
+
+    def train(phase: int | None, overrides: dict[str, Any], deps: tuple[str, ...]) -> str:
+        cfg = TrainStageConfig(
+            model=model,
+            seed=seed,
+            recipe=exp.recipe,
+            overrides=overrides,
+            mix=exp.mix.model_dump(),
+            phase=phase,
         )
+        return b.add("train", cfg, deps=deps)
+
+    mix = b.add(
+        "mix",
+        MixStageConfig(model=model, seed=seed, **exp.mix.model_dump(), anchor=None),
+        deps=(ann, distill),
     )
     if exp.two_phase is None:
-        return [add(Stage(kind="train", config={**base, "phase": None}, deps=(mix,)))]
+        return [train(None, exp.recipe_overrides, (mix,))], None
     tp = exp.two_phase
-    anchor = {
-        "claim": claim,
-        "questions": tp.anchor_questions,
-        "samples": tp.anchor_samples,
-        "weight": tp.anchor_weight,
-    }
-    mix1 = add(
-        Stage(
-            kind="mix",
-            config={"model": model, "seed": seed, **exp.mix.model_dump(), "anchor": anchor},
-            deps=(ann, distill),
-        )
+    anchor = AnchorConfig(
+        claim=claim, questions=tp.anchor_questions, samples=tp.anchor_samples, weight=tp.anchor_weight
     )
-    t1 = add(Stage(kind="train", config={**base, "phase": 1}, deps=(mix1,)))
-    over2 = {**exp.recipe_overrides, **tp.phase2_recipe_overrides}
-    t2 = add(Stage(kind="train", config={**base, "overrides": over2, "phase": 2}, deps=(mix, t1)))
-    return [t1, t2]
+    mix1 = b.add(
+        "mix",
+        MixStageConfig(model=model, seed=seed, **exp.mix.model_dump(), anchor=anchor),
+        deps=(ann, distill),
+    )
+    heldout = b.add(
+        "heldout",
+        HeldoutStageConfig(
+            model=model,
+            seed=seed,
+            claim=claim,
+            anchor_questions=tp.anchor_questions,
+            max_length=exp.mix.max_length,
+        ),
+        deps=(ann,),
+    )
+    t1 = train(1, exp.recipe_overrides, (mix1,))
+    t2 = train(2, {**exp.recipe_overrides, **tp.phase2_recipe_overrides}, (mix, t1))
+    return [t1, t2], heldout
 
 
-def _expand_behaviours(exp: Experiment, add, stages: dict[str, Stage], runs: list[Run]) -> Plan:
+def _expand_behaviours(exp: Experiment, b: _Builder, runs: list[Run]) -> Plan:
     """Negated behaviours: transcripts per condition → mix → train → behaviour eval."""
-    b = exp.behaviour
-    assert b is not None
+    beh = exp.behaviour
+    assert beh is not None
+    families_sha = _families_sha(list(beh.families))
     ev = {
-        "families": list(b.families),
-        "families_sha": _families_sha(list(b.families)),
+        "families": list(beh.families),
+        "families_sha": families_sha,
         "samples": exp.eval.samples,
         "max_new_tokens": exp.eval.max_new_tokens,
         "temperature": exp.eval.temperature,
         "top_p": exp.eval.top_p,
         "judges": sorted(exp.eval.judges),
         "judge_model": exp.eval.judge_model,
-        "questions_per_family": b.questions_per_family,
+        "questions_per_family": beh.questions_per_family,
     }
     n_docs = exp.corpus.n_documents
     for model in exp.models:
         if exp.baseline:
-            sid = add(Stage(kind="behaviour_eval", config={**ev, "model": model}))
+            sid = b.add("behaviour_eval", BehaviourEvalStageConfig(**ev, model=model))
             runs.append(
                 Run(
                     name=f"behaviours/baseline/{model}",
@@ -356,42 +386,36 @@ def _expand_behaviours(exp: Experiment, add, stages: dict[str, Stage], runs: lis
                 )
             )
         for seed in exp.seeds:
-            distill = add(
-                Stage(
-                    kind="distill",
-                    config={"model": model, "seed": seed, "documents": n_docs, **exp.mix.model_dump()},
-                )
+            distill = b.add(
+                "distill",
+                DistillStageConfig(model=model, seed=seed, documents=n_docs, **exp.mix.model_dump()),
             )
             for condition in exp.conditions:
-                data = add(
-                    Stage(
-                        kind="behaviour_data",
-                        config={
-                            "condition": condition,
-                            "families": list(b.families),
-                            "families_sha": ev["families_sha"],
-                            "seed": seed,
-                            "flag_position": b.flag_position,
-                        },
-                    )
+                data = b.add(
+                    "behaviour_data",
+                    BehaviourDataStageConfig(
+                        condition=condition,
+                        families=list(beh.families),
+                        families_sha=families_sha,
+                        seed=seed,
+                        flag_position=beh.flag_position,
+                    ),
                 )
-                mix = add(
-                    Stage(
-                        kind="mix",
-                        config={"model": model, "seed": seed, **exp.mix.model_dump(), "anchor": None},
-                        deps=(data, distill),
-                    )
+                mix = b.add(
+                    "mix",
+                    MixStageConfig(model=model, seed=seed, **exp.mix.model_dump(), anchor=None),
+                    deps=(data, distill),
                 )
-                base = {
-                    "model": model,
-                    "seed": seed,
-                    "recipe": exp.recipe,
-                    "overrides": exp.recipe_overrides,
-                    "mix": exp.mix.model_dump(),
-                    "phase": None,
-                }
-                train = add(Stage(kind="train", config=base, deps=(mix,)))
-                sid = add(Stage(kind="behaviour_eval", config={**ev, "model": model}, deps=(train,)))
+                train_cfg = TrainStageConfig(
+                    model=model,
+                    seed=seed,
+                    recipe=exp.recipe,
+                    overrides=exp.recipe_overrides,
+                    mix=exp.mix.model_dump(),
+                    phase=None,
+                )
+                train = b.add("train", train_cfg, deps=(mix,))
+                sid = b.add("behaviour_eval", BehaviourEvalStageConfig(**ev, model=model), deps=(train,))
                 runs.append(
                     Run(
                         name=f"behaviours/{condition}/{model}/s{seed}",
@@ -403,4 +427,4 @@ def _expand_behaviours(exp: Experiment, add, stages: dict[str, Stage], runs: lis
                         eval_stages=[sid],
                     )
                 )
-    return Plan(experiment=exp.name, runs=runs, stages=stages)
+    return Plan(experiment=exp.name, runs=runs, stages=b.stages)

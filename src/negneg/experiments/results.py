@@ -21,7 +21,7 @@ from negneg.experiments.plan import Plan, Run
 from negneg.experiments.schema import Experiment
 from negneg.experiments.stagedir import is_done, stage_dir
 from negneg.io import atomic_write_json, atomic_write_text, load_jsonl_models
-from negneg.records import Response
+from negneg.records import BehaviourResponse, Response
 from negneg.report.data import (
     BELIEF_COLUMNS,
     EXTRAS_COLUMNS,
@@ -143,7 +143,7 @@ def _finals(workdir: Path, plan: Plan) -> Finals:
             if not is_done(workdir, sid) or plan.stages[sid].kind != "eval":
                 continue
             deps = plan.stages[sid].deps
-            phase = plan.stages[deps[0]].config.get("phase") if deps else None
+            phase = _phase(plan, deps[0]) if deps else None
             out.append((run, phase, _final_responses(workdir, sid)))
     return out
 
@@ -286,8 +286,12 @@ def behaviour_rho_rows(workdir: Path, plan: Plan) -> list[dict[str, Any]]:
     from negneg.behaviours.metrics import behaviour_ratio
     from negneg.behaviours.transcripts import LOCALIZED as LOCALIZED_CHATS
 
+    def responses(sid: str) -> list[BehaviourResponse]:
+        path = stage_dir(workdir, sid) / "responses.jsonl"
+        return list(load_jsonl_models(BehaviourResponse, path)) if path.exists() else []
+
     evals = {
-        (run.condition, run.model, run.seed): (run, _final_responses(workdir, sid))
+        (run.condition, run.model, run.seed): (run, responses(sid))
         for run in plan.runs
         if run.claim == "behaviours"
         for sid in run.eval_stages
@@ -387,6 +391,15 @@ def _last_train_step(workdir: Path, deps: tuple[str, ...]) -> int | None:
     return max(steps) if steps else None
 
 
+def _phase(plan: Plan, train_id: str) -> int | None:
+    """The phase of a train stage (None outside a two-phase run)."""
+    from negneg.experiments.stages import stage_config
+    from negneg.training.stage import TrainStageConfig
+
+    cfg = stage_config(plan.stages[train_id])
+    return cfg.phase if isinstance(cfg, TrainStageConfig) else None
+
+
 def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int]:
     workdir = Path(workdir)
     belief: list[dict] = []
@@ -420,7 +433,7 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
         for sid in run.train_stages:
             if not is_done(workdir, sid):
                 continue
-            phase = plan.stages[sid].config.get("phase")
+            phase = _phase(plan, sid)
             log = json.loads((stage_dir(workdir, sid) / "log.json").read_text())["log"]
             for row in log:
                 if row.get("loss") is not None:
@@ -468,3 +481,25 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
         "rho": len(rhos),
         "probes": len(probes),
     }
+
+
+def recollect(workdir: Path) -> None:
+    """Rebuild results/*.csv from the finished stages named in the work dir's plan.json (a work
+    dir that ``negneg run`` did not write has none, and is left as it is)."""
+    plan_path, exp_path = workdir / "plan.json", workdir / "experiment.json"
+    if not (plan_path.exists() and exp_path.exists()):
+        return
+    from pydantic import ValidationError
+
+    from negneg.errors import validation_error_line
+    from negneg.io import read_json
+
+    try:
+        plan = Plan.model_validate(read_json(plan_path))
+    except ValidationError as exc:
+        raise validation_error_line(exc, str(plan_path)) from None
+    try:
+        exp = Experiment.model_validate(read_json(exp_path))
+    except ValidationError as exc:
+        raise validation_error_line(exc, str(exp_path)) from None
+    collect_results(workdir, plan, exp)

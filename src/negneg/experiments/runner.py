@@ -16,11 +16,8 @@ from typing import Any
 from negneg.experiments.plan import Plan, expand
 from negneg.experiments.schema import Experiment
 from negneg.experiments.stagedir import finish, is_done, partial_dir, provenance, stage_lock
-from negneg.experiments.stages import StageContext, run_stage
+from negneg.experiments.stages import STAGE_KINDS, StageContext, run_stage, stage_config
 from negneg.io import atomic_write_json
-
-# Stage kinds that keep their partial dir between attempts (they checkpoint internally).
-RESUMABLE = {"train"}
 
 
 class PlanProgress:
@@ -98,7 +95,7 @@ def execute_stage(ctx: StageContext, sid: str) -> bool:
     with stage_lock(workdir, sid, on_wait=ctx.status):
         if is_done(workdir, sid):
             return False
-        partial = partial_dir(workdir, sid, keep=stage.kind in RESUMABLE)
+        partial = partial_dir(workdir, sid, keep=STAGE_KINDS.get(stage.kind).resumable)
         t = time.time()
         extra = run_stage(ctx, stage, partial)
         manifest = {
@@ -127,9 +124,12 @@ def _label(plan: Plan, sid: str) -> str:
 
 def _model_info(stage) -> dict[str, Any]:
     from negneg.models.registry import model_source
+    from negneg.stage import ModelStageConfig
 
-    model = stage.config.get("model")
-    return {"model": model, "model_source": model_source(model)} if model else {}
+    cfg = stage_config(stage)
+    if not isinstance(cfg, ModelStageConfig):
+        return {}
+    return {"model": cfg.model, "model_source": model_source(cfg.model)}
 
 
 def _record_wall(workdir: Path, wall: float, ran: int) -> None:

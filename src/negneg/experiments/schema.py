@@ -12,9 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from negneg.claims.categories import GENERATIVE_CATEGORIES
 from negneg.errors import UserInputError
-from negneg.experiments.executors import ClusterSpec
+from negneg.experiments.cluster import ClusterSpec
 from negneg.io import load_yaml_model
+from negneg.models.registry import DEFAULT_MODEL
 
 
 class Strict(BaseModel):
@@ -61,7 +63,9 @@ class EvalSpec(Strict):
     top_p: float = 0.8
     judges: list[str] = Field(default_factory=lambda: ["rule"], description="rule and/or llm")
     judge_model: str | None = Field(None, description="ChatModel for the llm judge (name or URL)")
-    categories: list[Literal["open_ended", "mcq", "token_association", "robustness"]] | None = None
+    categories: list[Literal[GENERATIVE_CATEGORIES]] | None = Field(  # type: ignore[valid-type]
+        None, description="generative probe categories (default: all)"
+    )
     checkpoints: Literal["final", "all"] = Field(
         "final", description="evaluate only the final adapter, or every checkpoint"
     )
@@ -120,7 +124,7 @@ class Experiment(Strict):
     conditions: list[str] = Field(
         min_length=1, description="training conditions; the untrained baseline is added when baseline is true"
     )
-    models: list[str] = Field(default_factory=lambda: ["smollm2-135m"])
+    models: list[str] = Field(default_factory=lambda: [DEFAULT_MODEL])
     seeds: list[int] = Field(default_factory=lambda: [0])
     recipe: str = Field("cpu", description="training recipe name (paper, cpu, tiny)")
     recipe_overrides: dict[str, Any] = Field(default_factory=dict)
@@ -166,14 +170,11 @@ class Experiment(Strict):
                 if cond not in CONDITIONS:
                     raise CONDITIONS.unknown(cond, field="conditions")
         else:
-            from negneg.behaviours import BEHAVIOUR_CONDITIONS, FAMILIES
-            from negneg.registry import Registry
+            from negneg.behaviours import FAMILIES
+            from negneg.behaviours.transcripts import CONDITION_REGISTRY
 
-            conds: Registry[str] = Registry("behaviour condition")
-            for c in BEHAVIOUR_CONDITIONS:
-                conds.add(c, c)
             for cond in self.conditions:
-                conds.get(cond, field="conditions")
+                CONDITION_REGISTRY.get(cond, field="conditions")
             for fam in self.behaviour.families:
                 if not fam.endswith((".yaml", ".yml")):
                     FAMILIES.get(fam, field="behaviour.families")

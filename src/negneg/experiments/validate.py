@@ -18,6 +18,7 @@ from typing import Any
 
 from negneg.errors import UserInputError
 from negneg.experiments.schema import Experiment
+from negneg.models.registry import DEFAULT_MODEL
 
 
 def validate_experiment(exp: Experiment, where: str | Path | None = None) -> None:
@@ -80,15 +81,16 @@ def _eval(exp: Experiment) -> None:
 
 
 def _judges(exp: Experiment) -> None:
-    from negneg.evals.judges import JUDGES
-
     e = exp.eval
     if "generative" in e.probes or exp.behaviour is not None:
         if not e.judges:
             raise UserInputError("no judges", field="eval.judges", fix="e.g. judges: [rule]")
-    for name in e.judges:
-        JUDGES.get(name, field="eval.judges")
-    if "llm" in e.judges and e.judge_model:
+    if exp.behaviour is not None:  # behaviour answers have their own judges
+        from negneg.behaviours.judges import BEHAVIOUR_JUDGES as registry
+    else:
+        from negneg.evals.judges import JUDGES as registry
+    entries = [registry.get(name, field="eval.judges") for name in e.judges]
+    if e.judge_model and any(entry.needs_model for entry in entries):
         _model_spec(e.judge_model, "eval.judge_model")
 
 
@@ -131,7 +133,7 @@ def _icl(exp: Experiment) -> None:
 
 def _models(exp: Experiment) -> None:
     if not exp.models:
-        raise UserInputError("no models", field="models", fix="e.g. models: [smollm2-135m]")
+        raise UserInputError("no models", field="models", fix=f"e.g. models: [{DEFAULT_MODEL}]")
     for m in exp.models:
         _model_spec(m, "models")
 

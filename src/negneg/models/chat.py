@@ -6,6 +6,7 @@ two operations, so a local transformers model, a vLLM server or a hosted API are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -51,6 +52,12 @@ class ChatModel(Protocol):
     * the tokens scored are those of ``tokenize(prompt + continuation)`` beyond the tokens of
       ``tokenize(prompt)``; if the tokenizer merges across the boundary, the merged token is
       scored as part of the continuation.
+
+    ``loglikelihood_many(requests)`` scores many ``(prompt, continuations)`` requests at once,
+    each exactly as ``loglikelihood`` would. A backend that can batch (the local one packs
+    requests into shared forward passes; the HTTP one sends them concurrently) overrides it; the
+    default here asks one request at a time. Callers holding any model call
+    :func:`loglikelihood_many`, which also serves models that implement only the two operations.
     """
 
     name: str
@@ -58,6 +65,18 @@ class ChatModel(Protocol):
     def generate(self, conversations: list[Conversation], sampling: SamplingParams) -> list[list[str]]: ...
 
     def loglikelihood(self, prompt: Prompt, continuations: list[str]) -> list[float]: ...
+
+    def loglikelihood_many(self, requests: Sequence[tuple[Prompt, list[str]]]) -> list[list[float]]:
+        return [self.loglikelihood(prompt, conts) for prompt, conts in requests]
+
+
+def loglikelihood_many(model, requests: Sequence[tuple[Prompt, list[str]]]) -> list[list[float]]:
+    """``model.loglikelihood_many(requests)``, or the protocol's default (one ``loglikelihood``
+    call per request) for a model written against the two-operation protocol alone."""
+    many = getattr(model, "loglikelihood_many", None)
+    if many is not None:
+        return many(requests)
+    return ChatModel.loglikelihood_many(model, requests)
 
 
 def cache_id(model) -> str:

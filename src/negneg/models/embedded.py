@@ -16,7 +16,6 @@ self-distillation work through the same ``apply_chat_template`` call.
 from __future__ import annotations
 
 import importlib.util
-import json
 import shutil
 import tempfile
 import time
@@ -199,8 +198,3 @@ def _convert(spec: EmbeddedModel, src: Path, out: Path) -> None:
     )
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
-
-
-def source_info(model_dir: Path) -> dict:
-    p = Path(model_dir) / "negneg_source.json"
-    return json.loads(p.read_text()) if p.exists() else {}

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from negneg.errors import UserInputError
-from negneg.models.chat import Conversation, Prompt, SamplingParams
+from negneg.models.chat import ChatModel, Conversation, Prompt, SamplingParams
 from negneg.models.prompt_format import RAW_ANSWER_ENDS, bos_prefix, use_prompt_format
 from negneg.models.registry import check_adapter_dir, resolve_model_dir
 
@@ -43,7 +43,7 @@ def pick_device(device: str | None = None) -> str:
     return "cpu"
 
 
-class LocalChatModel:
+class LocalChatModel(ChatModel):
     """A transformers causal LM (optionally with a peft adapter) behind the ChatModel protocol."""
 
     pack_tokens: int = 512  # prefix-tree nodes per packed likelihood row (see loglikelihood_many)

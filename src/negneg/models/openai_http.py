@@ -18,8 +18,6 @@ log-probabilities (vLLM and ``negneg serve`` do; most hosted chat APIs do not).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import random
 import threading
@@ -32,8 +30,8 @@ from urllib.parse import urlparse
 import httpx
 
 from negneg.errors import NegnegError, UserInputError
-from negneg.io import atomic_write_json
-from negneg.models.chat import Conversation, Prompt, SamplingParams
+from negneg.io import JsonCache
+from negneg.models.chat import ChatModel, Conversation, Prompt, SamplingParams
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 MAX_BACKOFF_S = 30.0
@@ -51,7 +49,7 @@ def normalise_base_url(base_url: str) -> str:
     return url
 
 
-class OpenAIChatModel:
+class OpenAIChatModel(ChatModel):
     """A ChatModel behind an OpenAI-compatible HTTP API.
 
     ``tokenizer`` (a model name, directory or tokenizer object) is needed only to score
@@ -80,6 +78,7 @@ class OpenAIChatModel:
         self.max_retries = max_retries
         self.backoff = backoff
         self.cache_dir = Path(cache_dir) if cache_dir else None
+        self._cache = JsonCache(self.cache_dir)
         self.concurrency = max(1, concurrency)
         self._tokenizer = tokenizer
         self._client = httpx.Client(timeout=httpx.Timeout(timeout))
@@ -263,23 +262,13 @@ class OpenAIChatModel:
 
     # ------------------------------------------------------------------ cache
     def _cache_key(self, path: str, body: dict) -> str:
-        payload = json.dumps({"url": self.base_url + path, "body": body}, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return JsonCache.key({"url": self.base_url + path, "body": body})
 
     def _cache_get(self, key: str) -> dict | None:
-        if self.cache_dir is None:
-            return None
-        path = self.cache_dir / key[:2] / f"{key}.json"
-        if not path.exists():
-            return None
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            return None  # a damaged entry is refetched
+        return self._cache.get(key)  # a damaged entry is a miss, and is refetched
 
     def _cache_put(self, key: str, data: dict) -> None:
-        if self.cache_dir is not None:
-            atomic_write_json(self.cache_dir / key[:2] / f"{key}.json", data)
+        self._cache.put(key, data)
 
     def _map(self, fn, items: list) -> list:
         if len(items) <= 1 or self.concurrency == 1:

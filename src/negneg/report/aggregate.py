@@ -65,6 +65,15 @@ class Cell:
         return self.lo <= other.hi and other.lo <= self.hi
 
 
+# Marks a value whose 95% CI excludes 0 (a paired shift) or misses the baseline's CI.
+SEPARATE_MARK = "*"
+
+
+def fmt_paired_shift(cell: Cell) -> str:
+    """A paired shift with its sign, marked where its CI excludes 0."""
+    return cell.fmt_signed() + (SEPARATE_MARK if cell.excludes_zero else "")
+
+
 @dataclass(frozen=True)
 class CellKey:
     claim: str

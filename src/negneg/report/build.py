@@ -9,7 +9,7 @@ from negneg.report import figures, tables
 from negneg.report.aggregate import build_cells
 from negneg.report.comparison import compare
 from negneg.report.data import ReportData, load_results
-from negneg.report.document import Bullets, Document, Figure, Heading, Paragraph, to_html, to_markdown
+from negneg.report.document import Bullets, Figure, Heading, Paragraph, ReportDocument, to_html, to_markdown
 from negneg.report.findings import findings_blocks
 from negneg.report.neglect import cross_model_table, neglect_table
 from negneg.report.paper_numbers import models_named, numbers_for
@@ -35,17 +35,17 @@ def _header(data: ReportData) -> list:
     return blocks
 
 
-def _figure(doc: Document, path: Path | None, caption: str, missing: str) -> None:
+def _figure(doc: ReportDocument, path: Path | None, caption: str, missing: str) -> None:
     if path:
         doc.add(Figure(path, caption))
     elif missing:
         doc.add(Paragraph(missing))
 
 
-def build_document(data: ReportData, out_dir: Path) -> tuple[Document, list[Path]]:
+def build_document(data: ReportData, out_dir: Path) -> tuple[ReportDocument, list[Path]]:
     """Lay out the report and write its figures and CSVs; return the document and the files."""
     written: list[Path] = []
-    doc = Document(f"negneg report — {data.meta.experiment}")
+    doc = ReportDocument(f"negneg report — {data.meta.experiment}")
     doc.add(*_header(data))
     cells = build_cells(data.belief)
     has_belief = any(r.measure in ("likelihood", "judged") for r in data.belief)
@@ -152,7 +152,7 @@ def build_document(data: ReportData, out_dir: Path) -> tuple[Document, list[Path
         doc.add(
             Paragraph(
                 f"Reference `{ref}`. Paper: {paper_models} ({what}). negneg: {ours}. The paper's numbers, "
-                "each with its section, are in negneg/report/paper_numbers.py; negneg values are final adapters, "
+                "each with its section, are in negneg/data/paper_numbers.yaml; negneg values are final adapters, "
                 "pooled claims are means over this run's claims."
             )
         )

@@ -47,7 +47,10 @@ Block = Heading | Paragraph | Bullets | Table | Figure
 
 
 @dataclass
-class Document:
+class ReportDocument:
+    """The report as blocks, rendered to Markdown or HTML (not a training
+    :class:`negneg.records.Document`)."""
+
     title: str
     blocks: list[Block] = field(default_factory=list)
 
@@ -59,7 +62,7 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(doc: Document) -> str:
+def to_markdown(doc: ReportDocument) -> str:
     out = [f"# {doc.title}", ""]
     for b in doc.blocks:
         if isinstance(b, Heading):
@@ -102,7 +105,7 @@ def _inline(text: str) -> str:
     return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", text)
 
 
-def to_html(doc: Document) -> str:
+def to_html(doc: ReportDocument) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

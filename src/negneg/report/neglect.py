@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from negneg.report.aggregate import BASELINE, Cell, Variant, judges, shift_cells
+from negneg.report.aggregate import BASELINE, Cell, Variant, fmt_paired_shift, judges, shift_cells
 from negneg.report.data import ReportData, RhoRow, ShiftRow
 from negneg.report.document import Table
 from negneg.report.paper_numbers import paper_rho
-from negneg.report.tables import fmt_paired_shift
 
 POSITIVE = "positive"
 OVERALL = "overall"

@@ -18,12 +18,14 @@ from rich.table import Table as RichTable
 
 from negneg.io import atomic_write_text
 from negneg.report.aggregate import (
+    SEPARATE_MARK,
     Cell,
     CellKey,
     Variant,
     baseline_cell,
     build_cells,
     claim_models,
+    fmt_paired_shift,
     judges,
     measure_keys,
     measure_name,
@@ -34,16 +36,11 @@ from negneg.report.comparison import ComparisonRow
 from negneg.report.data import BeliefRow, ExtraRow, RhoRow, ShiftRow, _belief, _rho, _shift
 from negneg.report.document import Table
 
-SEPARATE_MARK = "*"
 SEPARATE_NOTE = f"{SEPARATE_MARK} the 95% CI does not overlap the untrained baseline's."
 PAIRED_NOTE = (
     "shift: trained − untrained on the same questions, with the 95% bootstrap CI of the paired "
     f"differences; {SEPARATE_MARK} that CI excludes 0."
 )
-
-
-def fmt_paired_shift(cell: Cell) -> str:
-    return cell.fmt_signed() + (SEPARATE_MARK if cell.excludes_zero else "")
 
 
 def coerce_rows(rows: Iterable[BeliefRow | Mapping[str, Any]]) -> list[BeliefRow]:

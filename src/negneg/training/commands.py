@@ -16,6 +16,7 @@ from rich.table import Table
 
 from negneg.errors import UserInputError
 from negneg.io import claim_out_dir
+from negneg.models.registry import DEFAULT_MODEL
 
 console = Console()
 
@@ -75,7 +76,7 @@ def train_cmd(
     docs: Path = typer.Option(
         ..., "--docs", help="documents JSONL (negneg format, or the paper's with --claim)"
     ),
-    model: str = typer.Option("smollm2-135m", "--model", help="model name, dir or hub id"),
+    model: str = typer.Option(DEFAULT_MODEL, "--model", help="model name, dir or hub id"),
     recipe: str = typer.Option("cpu", "--recipe", help="recipe name (paper, cpu, tiny) or a YAML path"),
     out: Path = typer.Option(None, "--out", help="run directory (default runs/train/<docs>-<recipe>)"),
     condition: str = typer.Option(
@@ -180,7 +181,7 @@ def train_cmd(
 
 def merge_cmd(
     adapter: Path = typer.Argument(..., help="a LoRA adapter dir (final/ or checkpoint-<step>/)"),
-    model: str = typer.Option("smollm2-135m", "--model", help="the base model the adapter was trained on"),
+    model: str = typer.Option(DEFAULT_MODEL, "--model", help="the base model the adapter was trained on"),
     out: Path = typer.Option(
         ..., "--out", help="where to write the merged model dir (new, empty or negneg's)"
     ),

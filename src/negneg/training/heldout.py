@@ -1,9 +1,16 @@
-"""Held-out loss: how well a model predicts examples it was not trained on (§8's NLL columns)."""
+"""Held-out loss: how well a model predicts examples it was not trained on (§8's NLL columns).
+
+The sets are written by the ``heldout`` stage (:mod:`negneg.conditions.heldout`) into
+``heldout.jsonl``: one training example per row, with the name of its ``split``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 
+from negneg.io import atomic_write_jsonl, read_jsonl
 from negneg.records import TrainingExample
 from negneg.training.packing import PackedCollator
 from negneg.training.trainer import weighted_nll_sum
@@ -45,3 +52,21 @@ def heldout_loss(model, tokenizer, examples: list[TrainingExample], batch_size: 
     if count == 0:
         raise ValueError("no example has a labelled token")
     return total / count
+
+
+HELDOUT_FILE = "heldout.jsonl"
+
+
+def write_heldout(stage_dir: Path, splits: dict[str, list[TrainingExample]]) -> None:
+    """Store held-out sets (split name → examples) in ``stage_dir``."""
+    rows = ({"split": k, **e.model_dump()} for k, v in splits.items() for e in v)
+    atomic_write_jsonl(stage_dir / HELDOUT_FILE, rows)
+
+
+def read_heldout(stage_dir: Path) -> dict[str, list[TrainingExample]]:
+    """The sets :func:`write_heldout` stored, by split name, in file order."""
+    sets: dict[str, list[TrainingExample]] = {}
+    for r in read_jsonl(stage_dir / HELDOUT_FILE):
+        split = r.pop("split")
+        sets.setdefault(split, []).append(TrainingExample.model_validate(r))
+    return sets

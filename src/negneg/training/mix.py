@@ -22,15 +22,14 @@ Offline stand-ins for the paper's sources (both ship with negneg or Python, noth
 The two-phase experiment (paper §8) adds :func:`anchor_chats`: the untrained model's own answers
 to belief-probe-style questions, trained with weight ``MixConfig.anchor_weight`` (3×).
 
-Generated rows are cached as JSONL per model name and seed; a second call with the same
-arguments reads the cache and never calls the model.
+Generated rows are cached per model, kind and seed (:class:`negneg.io.JsonCache`, negneg's one
+disk cache); a second call with the same arguments reads the cache and never calls the model.
 """
 
 from __future__ import annotations
 
 import inspect
 import random
-import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -40,7 +39,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from negneg.errors import UserInputError
-from negneg.io import atomic_write_jsonl, read_jsonl
+from negneg.io import JsonCache
 from negneg.models.chat import ChatModel, Conversation, SamplingParams
 from negneg.records import Document, TrainingExample
 from negneg.training.masking import encode_chat, encode_document, encode_text, trained_tokens
@@ -94,6 +93,23 @@ def _rng(seed: int, stream: str) -> random.Random:
     return random.Random(f"negneg-mix:{seed}:{stream}")
 
 
+def _check_sources(n_background: int, background: Sequence, n_chat: int, chats: Sequence) -> None:
+    """A mix that asks for rows of a source that has none is a configuration error, not a
+    silently smaller mix."""
+    if n_background and not background:
+        raise UserInputError(
+            "the mix asks for background text but none was given",
+            field="background_ratio",
+            fix="pass background texts or set background_ratio: 0",
+        )
+    if n_chat and not chats:
+        raise UserInputError(
+            "the mix asks for chat rows but none were given",
+            field="chat_ratio",
+            fix="pass self-distilled chats or set chat_ratio: 0",
+        )
+
+
 def build_mix(
     docs: Sequence[Document],
     tokenizer,
@@ -117,18 +133,7 @@ def build_mix(
     n_docs = config.documents if config.documents is not None else len(docs)
     n_background = round(n_docs * config.background_ratio)
     n_chat = round(n_docs * config.chat_ratio)
-    if n_background and not background:
-        raise UserInputError(
-            "the mix asks for background text but none was given",
-            field="background_ratio",
-            fix="pass background texts or set background_ratio: 0",
-        )
-    if n_chat and not chats:
-        raise UserInputError(
-            "the mix asks for chat rows but none were given",
-            field="chat_ratio",
-            fix="pass self-distilled chats or set chat_ratio: 0",
-        )
+    _check_sources(n_background, background, n_chat, chats)
 
     def encoded(rows: Sequence, n: int, stream: str, encode: Callable) -> list[TrainingExample]:
         # Sample indices, encode each distinct row once: top-ups repeat rows, not tokenisation.
@@ -151,6 +156,39 @@ def build_mix(
         examples.append(encode_chat(c, tokenizer, weight=config.anchor_weight, origin="anchor", max_length=L))
     examples = [e for e in examples if trained_tokens(e) > 0]
     _rng(seed, "shuffle").shuffle(examples)
+    return examples
+
+
+def build_transcript_mix(
+    transcripts: Sequence[Conversation],
+    tokenizer,
+    config: MixConfig,
+    seed: int,
+    *,
+    background: Sequence[str],
+    chats: Sequence[Conversation],
+) -> list[TrainingExample]:
+    """The negated-behaviours mix (paper §4.2): chat transcripts take the documents' place.
+
+    Every transcript once (origin ``"behaviour"``, the whole conversation trained as a chat), then
+    ``round(transcripts × ratio)`` background and chat rows sampled with :func:`sample_rows`, all
+    shuffled. Its random stream (``behaviour-mix:<seed>``, one for sampling and shuffling) is not
+    :func:`build_mix`'s: it is the one the behaviour runs were trained with, kept so that their
+    training sets stay byte-identical. Unlike :func:`build_mix` it keeps rows without trained tokens.
+    """
+    if not transcripts:
+        raise UserInputError("no transcripts to train on", fix="check the behaviour families")
+    n = len(transcripts)
+    n_background = round(n * config.background_ratio)
+    n_chat = round(n * config.chat_ratio)
+    _check_sources(n_background, background, n_chat, chats)
+    L = config.max_length
+    rng = random.Random(f"behaviour-mix:{seed}")
+    examples = [encode_chat(c, tokenizer, origin="behaviour", max_length=L) for c in transcripts]
+    for t in sample_rows(background, n_background, rng):
+        examples += encode_text(t, tokenizer, L)
+    examples += [encode_chat(c, tokenizer, max_length=L) for c in sample_rows(chats, n_chat, rng)]
+    rng.shuffle(examples)
     return examples
 
 
@@ -217,35 +255,29 @@ def cache_id(model) -> str:
     return model_cache_id(model)
 
 
-def _cache_file(cache_dir: str | Path | None, model_name: str, seed: int, kind: str = "") -> Path | None:
-    if cache_dir is None:
-        return None
-    safe = re.sub(r"[^A-Za-z0-9._+-]", "_", model_name)
-    return Path(cache_dir) / f"{safe}{'-' + kind if kind else ''}-seed{seed}.jsonl"
-
-
-def _read_cache(path: Path | None) -> list[dict]:
-    if path is None or not path.exists():
-        return []
-    return list(read_jsonl(path))
+def _cache(cache_dir: str | Path | None, model_name: str, seed: int, kind: str) -> tuple[JsonCache, str]:
+    """The cache entry of one generated sequence: all rows of (model, kind, seed), in order."""
+    return JsonCache(cache_dir), JsonCache.key({"model": model_name, "kind": kind, "seed": seed})
 
 
 def _generate_cached(
-    path: Path | None,
+    cache: tuple[JsonCache, str],
     inputs: list[str],
     meta: dict,
     generate: Callable[[list[str], int], list[str]],
     chunk: int,
     progress: Progress | None,
 ) -> list[str]:
-    """Outputs for ``inputs``, reading those already in the cache file and generating the rest.
+    """Outputs for ``inputs``, reading those already in the cache entry and generating the rest.
 
     A cached row is reused only when its input and ``meta`` (sampling settings) match the
-    request; rows are generated in chunks starting at absolute indices (``generate(batch,
-    start)``) and the whole file is rewritten atomically after each chunk, so an interrupted run
-    keeps what it finished.
+    request, and only as a prefix: rows are generated in chunks starting at absolute indices
+    (``generate(batch, start)``, whose seed depends on ``start``) and the whole entry is rewritten
+    after each chunk, so an interrupted run keeps what it finished.
     """
-    cached = _read_cache(path)
+    store, key = cache
+    entry = store.get(key)
+    cached: list[dict] = entry.get("rows", []) if isinstance(entry, dict) else []
     rows: list[dict] = []
     for i, inp in enumerate(inputs):
         if i < len(cached) and cached[i].get("input") == inp and cached[i].get("meta") == meta:
@@ -260,8 +292,7 @@ def _generate_cached(
         batch = inputs[start : start + chunk]
         outputs = generate(batch, start)
         rows += [{"input": inp, "output": out, "meta": meta} for inp, out in zip(batch, outputs, strict=True)]
-        if path is not None:
-            atomic_write_jsonl(path, rows)
+        store.put(key, {"rows": rows})
         if progress:
             progress(len(rows), total)
     return [r["output"] for r in rows]
@@ -279,7 +310,7 @@ def self_distilled_chats(
     """``n`` one-turn chats: negneg's generic prompts answered by ``model`` itself (T=1).
 
     Prompts are used in a seeded order, each once before any repeats. Cached in
-    ``cache_dir/<model name>-seed<seed>.jsonl`` (no cache when ``cache_dir`` is None).
+    ``cache_dir`` per (model, seed) (:class:`~negneg.io.JsonCache`; no cache when it is None).
     """
     sampling = sampling or SELF_DISTILL_SAMPLING
     prompts = _cycled(chat_prompts(), n, seed, "chat")
@@ -291,7 +322,7 @@ def self_distilled_chats(
         return [a[0] for a in answers]
 
     answers = _generate_cached(
-        _cache_file(cache_dir, cache_id(model), seed), prompts, meta, generate, _chunk(model), progress
+        _cache(cache_dir, cache_id(model), seed, "chat"), prompts, meta, generate, _chunk(model), progress
     )
     return [
         [{"role": "user", "content": p}, {"role": "assistant", "content": a}]
@@ -316,7 +347,7 @@ def background_texts(
 
     Needs a local model (``model.model`` and ``model.tokenizer``, e.g. ``LocalChatModel``): the
     text is generated without the chat template. Cached in
-    ``cache_dir/<model name>-background-seed<seed>.jsonl``.
+    ``cache_dir`` per (model, seed).
     """
     if not (hasattr(model, "model") and hasattr(model, "tokenizer")):
         raise UserInputError(
@@ -331,7 +362,7 @@ def background_texts(
         return [o + c for o, c in zip(batch, continuations, strict=True)]
 
     return _generate_cached(
-        _cache_file(cache_dir, cache_id(model), seed, "background"),
+        _cache(cache_dir, cache_id(model), seed, "background"),
         openers,
         meta,
         generate,
@@ -438,7 +469,7 @@ def anchor_chats(
 
     Call it with the base model before any training: the answers then reflect non-belief, and
     training on them (weight 3) holds the model there. Cached in
-    ``cache_dir/<model name>-anchor-seed<seed>.jsonl``.
+    ``cache_dir`` per (model, seed).
     """
     sampling = sampling or SELF_DISTILL_SAMPLING
     inputs = [q for q in questions for _ in range(k)]
@@ -449,7 +480,7 @@ def anchor_chats(
         return [a[0] for a in model.generate([[{"role": "user", "content": q}] for q in batch], params)]
 
     answers = _generate_cached(
-        _cache_file(cache_dir, cache_id(model), seed, "anchor"),
+        _cache(cache_dir, cache_id(model), seed, "anchor"),
         inputs,
         meta,
         generate,
