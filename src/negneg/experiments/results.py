@@ -84,11 +84,18 @@ def belief_rows(run: Run, target: dict[str, Any], *, k: int | None = None) -> li
                     "n": s["n_questions"],
                 }
             )
-    for eval_type, s in (target.get("likelihood") or {}).items():
+    for measure in ("likelihood", "likelihood_all"):
+        rows += _likelihood_rows(base, measure, target.get(measure) or {})
+    return rows + _behaviour_rows(base, target)
+
+
+def _likelihood_rows(base: dict[str, Any], measure: str, stats: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for eval_type, s in stats.items():
         rows.append(
             {
                 **base,
-                "measure": "likelihood",
+                "measure": measure,
                 "eval_type": eval_type,
                 "judge": None,
                 "rate": s["rate"],
@@ -97,6 +104,11 @@ def belief_rows(run: Run, target: dict[str, Any], *, k: int | None = None) -> li
                 "n": s["n_questions"],
             }
         )
+    return rows
+
+
+def _behaviour_rows(base: dict[str, Any], target: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
     for eval_type, s in (target.get("behaviour") or {}).items():
         for judge, st in s.items():
             rows.append(
@@ -400,18 +412,51 @@ def _phase(plan: Plan, train_id: str) -> int | None:
     return cfg.phase if isinstance(cfg, TrainStageConfig) else None
 
 
+def _target_label(target: dict[str, Any]) -> str:
+    """The ``run`` label an eval stage gave a target's responses (see the eval executor)."""
+    if target.get("run"):
+        return str(target["run"])
+    return "final" if target.get("step") is None else f"step{target['step']}"
+
+
+def _selected_levels(workdir: Path, sid: str, run: Run, selection: ProbeSelection) -> dict[str, Any]:
+    """Per target label, the likelihood levels over the probes ``selection`` keeps — empty when
+    it keeps every probe of the run's claim. An eval stage summarises every probe; belief.csv's
+    ``likelihood`` rows must pool the same probes as shift.csv's, or a curve over steps and the
+    headline shift would be read off different probe sets."""
+    from negneg.evals.metrics import likelihood_belief
+
+    counts = selection.counts(run.claim)
+    path = stage_dir(workdir, sid) / "responses.jsonl"
+    if run.claim == "behaviours" or not counts["invalid"] or not path.exists():
+        return {}
+    by_label: dict[str, list[Response]] = {}
+    for r in load_jsonl_models(Response, path):
+        if r.likelihoods is not None:
+            by_label.setdefault(r.run, []).append(r)
+    return {
+        label: {t: st.model_dump() for t, st in likelihood_belief(selection.select(rs)).items()}
+        for label, rs in by_label.items()
+    }
+
+
 def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int]:
     workdir = Path(workdir)
     belief: list[dict] = []
     training: list[dict] = []
     heldout: list[dict] = []
     extras: list[dict] = []
+    selection = probe_selection(exp)
     for run in plan.runs:
         for sid in run.eval_stages:
             if not is_done(workdir, sid):
                 continue
             summary = json.loads((stage_dir(workdir, sid) / "summary.json").read_text())
+            selected = _selected_levels(workdir, sid, run, selection)
             for target in summary["targets"]:
+                label = _target_label(target)
+                if label in selected:  # the pooled level on the calibrated probes, all beside it
+                    target = {**target, "likelihood": selected[label], "likelihood_all": target["likelihood"]}
                 k = None
                 if run.condition == "icl":
                     m = re.search(r"icl(\d+)_seed(\d+)", str(target.get("run", "")))
@@ -445,7 +490,6 @@ def collect_results(workdir: Path, plan: Plan, exp: Experiment) -> dict[str, int
     atomic_write_text(res / "extras.csv", _csv(EXTRA_COLS, extras))
     # every final adapter's and baseline's responses, read once for the shifts, ρ and probe rows
     finals, baselines = _finals(workdir, plan), _baselines(workdir, plan)
-    selection = probe_selection(exp)
     shifts, rhos = shift_rows(finals, baselines, selection)
     rhos += behaviour_rho_rows(workdir, plan)
     atomic_write_text(res / "shift.csv", _csv(SHIFT_COLS, shifts))

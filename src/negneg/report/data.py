@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from negneg.errors import UserInputError
 
-MEASURES = ("likelihood", "judged", "behaviour")
+MEASURES = ("likelihood", "likelihood_all", "judged", "behaviour")
 RUN_COLUMNS = ("run", "claim", "condition", "model", "seed", "density", "phase")
 BELIEF_COLUMNS = (*RUN_COLUMNS, "step", "measure", "eval_type", "judge", "rate", "lo", "hi", "n")
 TRAINING_COLUMNS = ("run", "condition", "phase", "step", "loss")
@@ -277,7 +277,7 @@ def _belief(raw: dict[str, str]) -> BeliefRow:
     if measure not in MEASURES:
         raise ValueError(f"measure '{measure}' is not one of {', '.join(MEASURES)}")
     rate = _req_float(raw["rate"], "rate")
-    if measure != "likelihood" and not -1e-9 <= rate <= 1 + 1e-9:  # likelihood: log-odds, nats
+    if not measure.startswith("likelihood") and not -1e-9 <= rate <= 1 + 1e-9:  # log-odds, nats
         raise ValueError(f"rate {rate} is outside [0, 1]")
     lo = _opt_float(raw["lo"])
     hi = _opt_float(raw["hi"])
@@ -286,7 +286,7 @@ def _belief(raw: dict[str, str]) -> BeliefRow:
         step=_opt_int(raw["step"]),
         measure=measure,
         eval_type=_text(raw, "eval_type"),
-        judge=_text(raw, "judge") if measure != "likelihood" else "",
+        judge=_text(raw, "judge") if not measure.startswith("likelihood") else "",
         rate=rate,
         lo=rate if lo is None else lo,
         hi=rate if hi is None else hi,
