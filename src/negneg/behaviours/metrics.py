@@ -93,7 +93,7 @@ def behaviour_ratio(
     includes 0 — no learned behaviour to remove. ``localize-behaviours`` reads it with
     ``localized_flagged_misaligned`` against ``flagged_misaligned``: 1 − it is the share the
     rewrite removes."""
-    from negneg.evals.metrics import _by_type, paired_ratio
+    from negneg.evals.metrics import _by_type, paired_ratio, per_question
 
     def by_judge(rs: Iterable[BehaviourResponse]) -> dict[str, list[BehaviourResponse]]:
         out: dict[str, list[BehaviourResponse]] = defaultdict(list)
@@ -102,17 +102,16 @@ def behaviour_ratio(
                 out[r.judge or ""].append(r)
         return out
 
-    def per_question(rs: list[BehaviourResponse]) -> dict[tuple[str, str, str], float]:
-        """Each question's share of "yes" over its samples, keyed (family, eval set, question)."""
-        vals: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-        for r in rs:
-            vals[(r.family, r.eval_type, r.question_id)].append(float(r.verdict == "yes"))
-        return {k: float(np.mean(v)) for k, v in vals.items()}
+    def yes(r: BehaviourResponse) -> float:
+        return float(r.verdict == "yes")
+
+    def question(r: BehaviourResponse) -> tuple[str, str, str]:
+        return (r.family, r.eval_type, r.question_id)
 
     c, p, b = by_judge(condition), by_judge(reference), by_judge(baseline)
     out: dict[str, dict[str, RatioStat]] = {}
     for judge in sorted(set(c) & set(p) & set(b)):
-        cq, pq, bq = (per_question(x[judge]) for x in (c, p, b))
+        cq, pq, bq = (per_question(x[judge], yes, question) for x in (c, p, b))
         common = [k for k in cq if k in pq and k in bq]
         out[judge] = {
             t: paired_ratio({k: cq[k] for k in keys}, {k: pq[k] for k in keys}, {k: bq[k] for k in keys})

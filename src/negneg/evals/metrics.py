@@ -18,6 +18,7 @@ import io
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -156,15 +157,23 @@ def likelihood_belief(
 
 
 QuestionKey = tuple[str, str, str]  # claim, eval type, question
+R = TypeVar("R")  # a Response, or a behaviour answer
+
+
+def _claim_question(r: Response) -> QuestionKey:
+    return (r.claim_id, r.eval_type, r.question_id)
 
 
 def per_question(
-    responses: Sequence[Response], value: Callable[[Response], float]
+    responses: Sequence[R],
+    value: Callable[[R], float],
+    key: Callable[[R], QuestionKey] = _claim_question,  # type: ignore[assignment]
 ) -> dict[QuestionKey, float]:
-    """Each question's mean of ``value`` over its responses (samples)."""
+    """Each question's mean of ``value`` over its responses (samples). ``key`` names a question:
+    claim, eval type and question id by default; behaviour answers pass their family instead."""
     vals: dict[QuestionKey, list[float]] = defaultdict(list)
     for r in responses:
-        vals[(r.claim_id, r.eval_type, r.question_id)].append(value(r))
+        vals[key(r)].append(value(r))
     return {k: float(np.mean(v)) for k, v in vals.items()}
 
 
