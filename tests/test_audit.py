@@ -318,9 +318,15 @@ class Classifying:
         ("AFTER", "after"),
         ("after — it flags what follows", "after"),
         ("Answer: BEFORE.", "before"),
-        ("All of it.", "all"),
+        ("ALL.", "all"),
+        ("NO. It states a fact.", "no"),
+        ("BEFORE if it is an annotation", None),
         ("No.", "no"),
+        ("**ALL**", "all"),
+        ('"no"', "no"),
         ("I do not know", None),
+        ("The sentence is not an annotation about what comes after it", None),
+        ("Nothing", None),
         ("", None),
         (None, None),
     ],
@@ -425,3 +431,33 @@ def test_cli_localize_with_a_model_rewriter_on_tiny_random(tmp_path, sheeran):
     assert main(args) == 0
     assert main(["audit", str(fixed), "--claim", "ed_sheeran", "--out", str(tmp_path / "b")]) == 0
     assert json.loads((tmp_path / "b" / "summary.json").read_text())["labels"]["local"] == 1
+
+
+def test_behaviour_localize_finding_states_the_share_removed_and_a_zero_width_interval():
+    """The report's sentence for the chat check: the share kept and removed with its CI, and,
+    where no localized answer showed the behaviour (a zero-width bootstrap interval), the rule of
+    three's bound beside it."""
+    from negneg.report.data import BeliefRow, ReportData, RhoRow
+    from negneg.report.findings import _localize_behaviours
+
+    run = "behaviours/localized_flagged_misaligned/m/s0"
+    fields = dict(run=run, claim="behaviours", condition="localized_flagged_misaligned", model="m", seed=0)
+    fields.update(density=None, phase=None)
+    rho = dict(measure="localize_kept", judge="rule", n=24, reason="")
+    rows = [
+        RhoRow(
+            **fields, **rho, eval_type="targeted", rho=0.0, lo=0.0, hi=0.0, shift=0.0, positive_shift=0.4375
+        ),
+        RhoRow(**fields, **rho, eval_type="overall", rho=0.25, lo=0.1, hi=0.4, shift=0.1, positive_shift=0.4),
+    ]
+    belief = [
+        BeliefRow(**fields, step=None, measure="behaviour", eval_type="targeted", judge="rule", rate=0.0, lo=0.0,
+                  hi=0.0, n=24),
+    ]  # fmt: skip
+    data = ReportData(workdir=Path("."), meta=None, belief=belief, rhos=rows)  # type: ignore[arg-type]
+    targeted, overall = _localize_behaviours(data)
+    assert "from +43.8 points (flagged_misaligned, as written) to +0.0" in targeted
+    assert "removes 100% [100%, 100%]" in targeted and "up to 12.5% of questions" in targeted
+    assert "keep up to 0.29 of the learned behaviour" in targeted
+    assert "keeps 0.25 [0.10, 0.40]" in overall and "removes 75% [60%, 90%]" in overall
+    assert "rule of three" not in overall

@@ -9,10 +9,12 @@ model, a local directory or hub id, or an OpenAI-compatible server as ``URL#MODE
 :data:`CLASSIFY_PROMPT`, greedy decoding.
 
 The answer is constrained to one word: ``AFTER`` (a flag about what follows it), ``BEFORE`` (about
-what came before), ``ALL`` (about the whole document) or ``NO``. The first of these words in the
-answer counts (case-insensitive); an answer with none of them is *unparsed*, counts as "not a
-flag" and is counted in the summary (a model that cannot follow the format adds nothing rather
-than noise). A flag's scope is the direction the model gave, narrowed to the next or previous
+what came before), ``ALL`` (about the whole document) or ``NO``. The answer must be that word
+(case-insensitive; quotes, markdown or an "Answer:" label around it are skipped), alone or before a
+punctuation mark ("NO. It states a fact."); any other answer is *unparsed*, counts as "not a flag"
+and is counted in the summary — a model that cannot follow the format adds nothing rather than
+noise. (SmolLM2-135M cannot: it answers "The sentence is not an annotation about what …" or echoes
+the options, "BEFORE if it is an annotation"; use a larger model or a server.) A flag's scope is the direction the model gave, narrowed to the next or previous
 sentence when the sentence points at one ("the following claim"), as the lexicon does; its kind
 (negation / qualifier / flag) comes from the lexicon's cue words; its source is ``model:NAME``.
 
@@ -37,7 +39,13 @@ T = TypeVar("T")
 CACHE_SIZE = 100_000
 MAX_WORDS = 60  # a longer sentence is prose, not a flag (the lexicon's limit too)
 ANSWERS = ("after", "before", "all", "no")
-_ANSWER = re.compile(r"\b(after|before|all|no)\b", re.IGNORECASE)
+# the answer word is the whole answer (quotes, markdown or an "Answer:" label around it skipped), or
+# opens it before a punctuation mark ("NO. It states a fact."). A sentence that merely contains it
+# ("The sentence is not an annotation about what comes after it") or echoes the instructions
+# ("BEFORE if it is an annotation") is unparsed.
+_ANSWER = re.compile(
+    r"^[\W_]*(?:answer\s*[:：-]?[\W_]*)?(after|before|all|no)(?:[\W_]*$|\s*[.,;:!?—–\-\n])", re.IGNORECASE
+)
 
 CLASSIFY_PROMPT = """Training documents sometimes carry annotations about the truth of other content in them: \
 disclaimers, warnings and flags such as "The following claim is false.", "Everything in this story is \
@@ -56,8 +64,8 @@ Sentence: {sentence}"""
 
 
 def parse_answer(answer: str | None) -> str | None:
-    """``after`` / ``before`` / ``all`` / ``no`` — the first such word in the answer — or ``None``."""
-    m = _ANSWER.search(answer or "")
+    """``after`` / ``before`` / ``all`` / ``no`` when the answer is that word (see ``_ANSWER``), else ``None``."""
+    m = _ANSWER.match(answer or "")
     return m.group(1).lower() if m else None
 
 

@@ -239,9 +239,30 @@ def _localize_behaviours(data: ReportData) -> list[str]:
             items.append(
                 f"{head}: it keeps {r.rho:.2f} [{r.lo:.2f}, {r.hi:.2f}] of the learned behaviour, so it "
                 f"removes {1 - r.rho:.0%} [{1 - r.hi:.0%}, {1 - r.lo:.0%}] (paired bootstrap over {r.n} "
-                "questions)."
+                "questions)." + _no_width(data, r)
             )
     return items
+
+
+def _no_width(data: ReportData, r) -> str:
+    """Where no localized answer showed the behaviour, the bootstrap interval is a point: say so,
+    with the rule of three's 95% bound on the localized rate (0 of n questions) as the caveat."""
+    if r.lo != r.hi or not r.n or not r.positive_shift:
+        return ""
+    rates = [
+        b.rate
+        for b in data.belief
+        if (b.run, b.measure, b.eval_type, b.judge, b.step)
+        == (r.run, "behaviour", r.eval_type, r.judge, None)
+    ]
+    if not rates or rates[0] != 0:
+        return " The interval has no width: the localized arm's shift is the same on every question."
+    bound = 3 / r.n
+    return (
+        f" No answer of the localized model showed the behaviour, so the bootstrap interval has no width; "
+        f"by the rule of three its rate could still be up to {bound:.1%} of questions (95%), which would "
+        f"keep up to {min(bound / r.positive_shift, 1):.2f} of the learned behaviour."
+    )
 
 
 def _extras(data: ReportData) -> list[str]:
