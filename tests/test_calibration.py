@@ -26,7 +26,7 @@ from negneg.evals.calibration import (
     valid_keys,
     write_calibration,
 )
-from negneg.evals.likelihood import likelihood_probes
+from negneg.evals.likelihood import SCORE, likelihood_probes
 from negneg.evals.metrics import paired_ratio
 from negneg.experiments.plan import Run
 from negneg.experiments.results import shift_rows
@@ -55,7 +55,7 @@ def _responses(claim, run: str, shifts: dict[str, float]) -> list[Response]:
     return out
 
 
-def _calibration(claim, valid: dict[str, bool]) -> ProbeCalibration:
+def _calibration(claim, valid: dict[str, bool], score: str = SCORE) -> ProbeCalibration:
     entries = [
         ProbeEntry(
             eval_type=p.eval_type,
@@ -68,9 +68,36 @@ def _calibration(claim, valid: dict[str, bool]) -> ProbeCalibration:
     ]
     cal = ClaimCalibration(
         claim_id=claim.id, model="m", corpus_seed=CALIBRATION_SEED, training_seed=0, n_documents=1,
-        recipe="tiny", date="2026-12-06", negneg_version="0", pooled_shift=0.0, probes=entries,
+        recipe="tiny", date="2026-12-06", negneg_version="0", pooled_shift=0.0,
+        likelihood_score=score, probes=entries,
     )  # fmt: skip
     return ProbeCalibration(claims={claim.id: cal})
+
+
+def test_yes_no_entries_decided_on_raw_scores_count_as_uncalibrated():
+    """A calibration from before the yes-lean correction picked its yes/no probes by yes-saying
+    (the no-belief items all looked invalid): those entries are not trusted either way."""
+    claim = load_claim(CLAIM)
+    valid = {q.id: q.belief_answer == "yes" for q in claim.questions.mcq} | {"cl01": False}
+    old = probe_status(claim, _calibration(claim, valid, score="log_odds+belief"))
+    assert {s for (t, _), s in old.items() if t == "yes_no_likelihood"} == {"uncalibrated"}
+    assert old[("cloze", "cl01")] == "invalid"  # other probe types are unaffected
+    new = probe_status(claim, _calibration(claim, valid))
+    assert new[("yes_no_likelihood", "mcq08")] == "invalid" and new[("yes_no_likelihood", "mcq01")] == "valid"
+
+
+def test_shipped_calibration_yes_no_shifts_are_net_of_the_yes_lean():
+    """Net of the lean, the yes-belief and no-belief items' mean shifts are equal (both read the
+    balanced contrast); raw, positive training had moved them ~1 nat apart in opposite directions."""
+    cal = load_calibration()
+    for cid, entry in cal.claims.items():
+        assert entry.yes_no_trusted, cid
+        answer = {q.id: q.belief_answer for q in load_claim(cid).questions.mcq}
+        yn = [e for e in entry.probes if e.eval_type == "yes_no_likelihood"]
+        yes = [e.shift for e in yn if answer[e.question_id] == "yes"]
+        no = [e.shift for e in yn if answer[e.question_id] == "no"]
+        assert yes and no, cid
+        assert np.mean(yes) == pytest.approx(np.mean(no), abs=2e-3), cid
 
 
 def test_selection_rule_keeps_probes_positive_training_moves():

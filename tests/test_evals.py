@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from negneg.claims import load_claim
@@ -13,7 +14,13 @@ from negneg.cli import main
 from negneg.evals import generative_probes, run_generative_probes, run_likelihood_probes
 from negneg.evals.capability import capability_check, capability_questions, heldout_texts
 from negneg.evals.icl import choose_documents, icl_conversations, run_icl, with_documents, with_raw_documents
-from negneg.evals.likelihood import belief_probability, likelihood_probes, plain_loglikelihood
+from negneg.evals.likelihood import (
+    belief_probability,
+    likelihood_probes,
+    plain_loglikelihood,
+    raw_log_odds,
+    yes_lean,
+)
 from negneg.models import SamplingParams
 from negneg.records import Document, Response
 
@@ -98,10 +105,17 @@ def test_likelihood_probes_records_and_scores(tiny_model, claim):
     # every probe type scores the log-odds of its belief answer against the other, in nats
     other = "No" if mcq.belief_answer == "yes" else "Yes"
     belief_answer = "Yes" if mcq.belief_answer == "yes" else "No"
-    assert yn.score == pytest.approx(yn.likelihoods[belief_answer] - yn.likelihoods[other], abs=1e-6)
+    # (yes/no net of the model's yes-lean over the claim's items; likelihoods keep the raw values)
+    lean = yes_lean(rs)
+    assert lean is not None
+    sign = 1 if mcq.belief_answer == "yes" else -1
+    assert yn.score == pytest.approx(
+        yn.likelihoods[belief_answer] - yn.likelihoods[other] - sign * lean, abs=1e-6
+    )
     p_yes, p_no = math.exp(yn.likelihoods["Yes"]), math.exp(yn.likelihoods["No"])
     belief = p_yes if mcq.belief_answer == "yes" else p_no
-    assert belief_probability(yn) == pytest.approx(belief / (p_yes + p_no), abs=1e-6)
+    assert 1 / (1 + math.exp(-raw_log_odds(yn))) == pytest.approx(belief / (p_yes + p_no), abs=1e-6)
+    assert belief_probability(yn) == pytest.approx(1 / (1 + math.exp(-yn.score)), abs=1e-6)
     cl = next(r for r in rs if r.eval_type == "cloze")
     cq = next(c for c in claim.questions.cloze if c.id == cl.question_id)
     assert cl.score == pytest.approx(cl.likelihoods[cq.belief] - cl.likelihoods[cq.disbelief])
@@ -289,3 +303,65 @@ def test_embedded_model_batched_likelihood_equals_one_by_one(claim):
     want = [[plain_loglikelihood(model, p, c) for c in conts] for p, conts in reqs]
     for g_row, w_row in zip(model.loglikelihood_many(reqs), want, strict=True):
         assert g_row == pytest.approx(w_row, abs=1e-4)
+
+
+def _yes_no(qid: str, belief_yes: bool, lo_yes: float, run: str) -> Response:
+    lik = {"Yes": -1.0 + lo_yes, "No": -1.0}
+    belief = "Yes" if belief_yes else "No"
+    other = "No" if belief_yes else "Yes"
+    return Response(
+        run=run, claim_id="c", question_id=qid, eval_type="yes_no_likelihood", prompt="p",
+        likelihoods=lik, belief=belief, score=lik[belief] - lik[other],
+    )  # fmt: skip
+
+
+def _model(lean: float, belief: float, run: str, noise=(0.3, -0.2, 0.1, 0.0, -0.4, 0.25)) -> list[Response]:
+    """Six yes/no items (four whose belief answer is Yes, two No) of a model with an additive
+    yes-lean and a belief component: log-odds of Yes = lean ± belief + item noise."""
+    kinds = (True, True, True, True, False, False)
+    return [
+        _yes_no(f"m{i}", k, lean + (belief if k else -belief) + n, run)
+        for i, (k, n) in enumerate(zip(kinds, noise, strict=True))
+    ]
+
+
+def test_yes_lean_is_measured_and_removed_from_every_yes_no_item():
+    """Training that only makes the model say "Yes" more readily (lean 0 → +1.5 nats, belief
+    unchanged) raises the yes-belief items and lowers the no-belief ones: read raw, the unbalanced
+    item set (4 yes, 2 no) shows a +0.5 nat "belief" shift; net of the lean it shows none. A real
+    belief shift (+0.8) survives the correction whole."""
+    from negneg.evals.likelihood import correct_yes_lean
+    from negneg.evals.metrics import likelihood_shift
+
+    base = _model(0.0, 0.2, "b")
+    leaning = _model(1.5, 0.2, "t")
+    believing = _model(1.5, 1.0, "t")
+    assert yes_lean(base) == pytest.approx(0.0 + (0.3 - 0.2 + 0.1 + 0.0) / 8 + (-0.4 + 0.25) / 4)
+    assert yes_lean(leaning) - yes_lean(base) == pytest.approx(1.5)
+    raw = likelihood_shift(leaning, base)["yes_no_likelihood"].rate
+    assert raw == pytest.approx(1.5 * (4 - 2) / 6)  # what the raw score reports: yes-saying
+    fixed = likelihood_shift(correct_yes_lean(leaning), correct_yes_lean(base))["yes_no_likelihood"]
+    assert fixed.rate == pytest.approx(0.0, abs=1e-9)
+    real = likelihood_shift(correct_yes_lean(believing), correct_yes_lean(base))["yes_no_likelihood"]
+    assert real.rate == pytest.approx(0.8)
+    # every item, of either kind, reads the same lean-free shift
+    per_item = {
+        r.question_id: r.score - b.score
+        for r, b in zip(correct_yes_lean(believing), correct_yes_lean(base), strict=True)
+    }
+    assert set(np.round(list(per_item.values()), 9)) == {0.8}
+
+
+def test_yes_lean_correction_is_idempotent_and_needs_both_kinds_of_item():
+    from negneg.evals.likelihood import correct_yes_lean
+
+    once = correct_yes_lean(_model(1.0, 0.5, "t"))
+    assert [r.score for r in correct_yes_lean(once)] == pytest.approx([r.score for r in once])
+    only_yes = [r for r in _model(1.0, 0.5, "t") if r.belief == "Yes"]
+    assert yes_lean(only_yes) is None
+    assert [r.score for r in correct_yes_lean(only_yes)] == [r.score for r in only_yes]
+    cloze = Response(
+        run="t", claim_id="c", question_id="cl1", eval_type="cloze", prompt="p",
+        likelihoods={" a": -1.0, " b": -3.0}, belief=" a", score=2.0,
+    )  # fmt: skip
+    assert correct_yes_lean([*_model(1.0, 0.5, "t"), cloze])[-1] == cloze

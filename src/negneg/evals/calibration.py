@@ -19,6 +19,10 @@ another corpus seed are independent of an experiment's, so the selection carries
 about the experiment's noise and the shifts measured on the selected probes are unbiased for
 those probes (``tests/test_calibration.py`` checks both on simulated data).
 
+Yes/no shifts are net of the model's yes-lean (:func:`negneg.evals.likelihood.correct_yes_lean`).
+A calibration written before that correction (``likelihood_score`` without ``+yes_lean``) chose its
+yes/no probes by yes-saying: their entries count as *uncalibrated*, never as valid or invalid.
+
 Entries are keyed by claim, probe type and question id, plus a fingerprint of the probe's text:
 a probe edited after calibration is *uncalibrated* (kept, and counted apart), never judged by
 another probe's numbers.
@@ -38,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from negneg.claims.schema import ClaimSpec
 from negneg.errors import UserInputError
-from negneg.evals.likelihood import LikelihoodProbe, likelihood_probes, log_odds
+from negneg.evals.likelihood import SCORE, LikelihoodProbe, likelihood_probes, log_odds
 from negneg.records import Response
 
 # The corpus seed probe calibration draws its positive documents from, and the range reserved for
@@ -75,7 +79,17 @@ class ClaimCalibration(Strict):
     date: str
     negneg_version: str
     pooled_shift: float = Field(description="mean shift over all probes")
+    likelihood_score: str = Field(
+        "log_odds+belief",
+        description="what the shifts are shifts of (negneg.evals.likelihood.SCORE when written); "
+        "'+yes_lean' when yes/no scores are net of the model's yes-lean",
+    )
     probes: list[ProbeEntry]
+
+    @property
+    def yes_no_trusted(self) -> bool:
+        """Whether its yes/no entries were decided on lean-corrected scores."""
+        return "+yes_lean" in self.likelihood_score
 
     @property
     def n_valid(self) -> int:
@@ -137,9 +151,14 @@ def load_calibration(path: str | Path | None = None) -> ProbeCalibration:
 
 def probe_status(claim: ClaimSpec, calibration: ProbeCalibration) -> dict[ProbeKey, Status]:
     """Each likelihood probe of ``claim``: valid / invalid by the calibration, or uncalibrated
-    (no entry for the claim or the probe, or the probe's text changed since)."""
+    (no entry for the claim or the probe, the probe's text changed since, or a yes/no entry
+    decided on raw scores, before the yes-lean correction)."""
     cal = calibration.claims.get(claim.id)
-    entries = {(e.eval_type, e.question_id): e for e in cal.probes} if cal else {}
+    entries = {
+        (e.eval_type, e.question_id): e
+        for e in (cal.probes if cal else [])
+        if cal is not None and (e.eval_type != "yes_no_likelihood" or cal.yes_no_trusted)
+    }
     out: dict[ProbeKey, Status] = {}
     for p in likelihood_probes(claim):
         e = entries.get((p.eval_type, p.question_id))
@@ -259,6 +278,7 @@ def calibrate_claim(
         date=date.today().isoformat(),
         negneg_version=negneg_version,
         pooled_shift=round(pooled, 4),
+        likelihood_score=SCORE,
         probes=entries,
     )
 

@@ -11,6 +11,18 @@ Three probe types, all built from the ClaimSpec:
 Every probe's score is the same quantity, the **log-odds** of the belief answer against the other
 one, log P(belief) − log P(other), in nats: additive, unbounded, and comparable across the three
 types, so a shift of +4 nats reads as +4 whether the probe started at 0.5 or at 0.9.
+
+Yes/no items are scored net of the model's **yes-lean**: training on almost any assertive text
+makes a small model say "Yes" more readily, whatever it is asked. Measured on the shipped
+calibration (positive documents, every claim), the three items whose belief answer is "No" moved
+*against* the claim by about as much as the yes-items moved toward it (lean shift +0.7 to +1.6
+nats, belief component −0.02 to +0.18): a yes/no probe read raw measures yes-saying, and a
+calibration that keeps the probes positive training moves would keep exactly the yes-items and
+report yes-saying as belief. So each model's lean, b = ½(mean log-odds of "Yes" over the
+yes-belief items + the same over the no-belief items), is subtracted from the yes-belief items'
+scores and added to the no-belief items' (:func:`correct_yes_lean`): an additive lean cancels, and
+every item reads the balanced contrast between the two kinds. It needs both kinds of item (the
+static probe check warns when a claim lacks a counter item); ``likelihoods`` keep the raw values.
 :func:`belief_probability` (sigmoid of the score, P(belief | one of the two)) is a secondary view
 for plotting beside judged rates; never average it as the headline — it saturates (a probe at
 log-odds 2.2 reads 0.90, and a +4 nat shift moves it only to 0.998). Small models have odd priors, so scores are read as a paired shift from the
@@ -32,7 +44,9 @@ YES, NO = "Yes", "No"
 LIKELIHOOD_TYPES = ("yes_no_likelihood", "cloze", "token_association_likelihood")
 # What ``Response.score`` means for likelihood probes; part of the eval stages' config, so results
 # cached under an older meaning (yes/no once stored a probability) are recomputed, not misread.
-SCORE = "log_odds+belief"  # "+belief": responses name their belief continuation (log_p_belief)
+# "+belief": responses name their belief continuation (log_p_belief); "+yes_lean": yes/no scores
+# are net of the model's yes-lean (correct_yes_lean)
+SCORE = "log_odds+belief+yes_lean"
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,48 @@ def log_odds(response: Response) -> float:
     if response.score is None:
         raise ValueError(f"response {response.question_id} has no likelihood score")
     return response.score
+
+
+def raw_log_odds(response: Response) -> float:
+    """log P(belief) − log P(other) from a likelihood response's stored log-probabilities, before
+    any yes-lean correction."""
+    other = other_continuation(response)
+    if response.belief is None or other is None or not response.likelihoods:
+        raise ValueError(f"response {response.question_id} does not name its two continuations")
+    return response.likelihoods[response.belief] - response.likelihoods[other]
+
+
+def yes_lean(responses: Sequence[Response]) -> float | None:
+    """The model's lean toward answering "Yes" on one claim's yes/no items, in nats:
+    ½(mean log-odds of Yes over the items whose belief answer is Yes + the same over those whose
+    belief answer is No). Belief raises the first term and lowers the second, so it cancels; a
+    lean toward "Yes" raises both. ``None`` without both kinds of item."""
+    yes_belief: list[float] = []
+    no_belief: list[float] = []
+    for r in responses:
+        if r.eval_type != "yes_no_likelihood" or not r.likelihoods or {YES, NO} - set(r.likelihoods):
+            continue
+        lo_yes = r.likelihoods[YES] - r.likelihoods[NO]
+        (yes_belief if r.belief == YES else no_belief).append(lo_yes)
+    if not yes_belief or not no_belief:
+        return None
+    return 0.5 * (sum(yes_belief) / len(yes_belief) + sum(no_belief) / len(no_belief))
+
+
+def correct_yes_lean(responses: Sequence[Response]) -> list[Response]:
+    """``responses`` (one model, one claim, every yes/no item) with each yes/no score net of the
+    model's :func:`yes_lean`: raw log-odds − b for a yes-belief item, + b for a no-belief one.
+    Idempotent (scores are recomputed from ``likelihoods``); other probe types pass unchanged, and
+    so does everything when the claim lacks one kind of item."""
+    lean = yes_lean(responses)
+    if lean is None:
+        return list(responses)
+    return [
+        r.model_copy(update={"score": raw_log_odds(r) - (lean if r.belief == YES else -lean)})
+        if r.eval_type == "yes_no_likelihood" and r.likelihoods
+        else r
+        for r in responses
+    ]
 
 
 def log_p_belief(response: Response) -> float:
@@ -151,12 +207,13 @@ def run_likelihood_probes(
     transform: Callable[[LikelihoodProbe], LikelihoodProbe] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[Response]:
-    """All likelihood probes of ``claim`` scored by ``model``; ``transform`` rewrites each probe
-    first (the in-context control puts documents in front of it)."""
+    """All likelihood probes of ``claim`` scored by ``model``, yes/no items net of the model's
+    yes-lean (:func:`correct_yes_lean`, over the claim's full item set); ``transform`` rewrites each
+    probe first (the in-context control puts documents in front of it)."""
     probes = likelihood_probes(claim)
     if transform:
         probes = [transform(p) for p in probes]
-    return score_likelihood_probes(model, probes, claim.id, run, progress=progress)
+    return correct_yes_lean(score_likelihood_probes(model, probes, claim.id, run, progress=progress))
 
 
 def with_prompt(probe: LikelihoodProbe, prompt: Prompt) -> LikelihoodProbe:
