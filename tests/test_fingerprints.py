@@ -106,3 +106,66 @@ def test_adapters_are_named_and_cached_by_path_and_contents(tmp_path):
     save(1)  # retrained into the same directory: same name, new cache identity
     second = load_chat_model("tiny-random", adapter=tmp_path / "run" / "final")
     assert second.name == first.name and cache_id(second) != cache_id(first)
+
+
+def test_a_judge_code_change_rejudges_and_reuses_everything_else(monkeypatch):
+    """Verdicts cached under an older judge are not reused: eval stages that judge sampled answers
+    carry the judges' code fingerprint; corpus, training and likelihood-only evals keep their ids."""
+    import negneg.behaviours.judges as behaviour_judges
+    import negneg.evals.judges as judges
+
+    def plan(**eval_block):
+        exp = Experiment.model_validate(
+            {
+                "name": "fp", "claims": ["ed_sheeran"], "conditions": ["positive"],
+                "models": ["tiny-random"], "recipe": "tiny", "corpus": {"n_documents": 2},
+                "eval": eval_block,
+            }
+        )  # fmt: skip
+        return expand(exp).stages
+
+    before, lik_before = plan(), plan(probes=["likelihood"])
+    monkeypatch.setattr(judges, "judge_code_fingerprint", lambda: "edited")
+    after, lik_after = plan(), plan(probes=["likelihood"])
+    assert _kinds(before, after) == {"eval"}
+    assert lik_before.keys() == lik_after.keys()
+
+    def behaviours():
+        exp = Experiment.model_validate(
+            {
+                "name": "b", "conditions": ["misaligned"], "models": ["tiny-random"], "recipe": "tiny",
+                "behaviour": {"families": ["power_seeking"]}, "corpus": {"n_documents": 4},
+            }
+        )  # fmt: skip
+        stages = expand(exp).stages
+        return {sid for sid, st in stages.items() if "judge_code_sha" in st.config}
+
+    b_before = behaviours()
+    monkeypatch.setattr(behaviour_judges, "behaviour_judge_code_fingerprint", lambda: "edited")
+    assert b_before and b_before.isdisjoint(behaviours())
+
+
+def test_the_judge_code_list_covers_every_judge_and_what_it_imports():
+    """JUDGE_CODE must name every module a registered judge's code lives in, and every negneg.evals
+    module those import, or a fix there would be invisible to the cache."""
+    import ast
+    import importlib
+    import inspect
+
+    from negneg.evals.judges import JUDGE_CODE, JUDGES
+    from negneg.evals.llm_judge import LLMJudge
+
+    listed = {p.resolve() for p in JUDGE_CODE}
+    assert all(p.is_file() for p in listed)
+    classes = [type(JUDGES.get(n)()) for n in JUDGES.names() if not JUDGES.get(n).needs_model] + [LLMJudge]
+    todo = [Path(inspect.getfile(c)).resolve() for c in classes]
+    seen: set[Path] = set()
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("negneg.evals"):
+                todo.append(Path(inspect.getfile(importlib.import_module(node.module))).resolve())
+    assert seen <= listed, sorted(str(p) for p in seen - listed)

@@ -387,6 +387,19 @@ def refuse_clash(out_dir: str | Path, names: Iterable[str], owned: bool, option:
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".pth", ".json", ".model", ".txt", ".jinja")
 
 
+def files_fingerprint(paths: Iterable[str | Path]) -> str:
+    """A short hash of the names and bytes of ``paths`` (files, in the order given; a missing one
+    hashes as missing): code that decides a stage's results, fingerprinted into its id."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in paths:
+        f = Path(path)
+        h.update(f"{f.name}\0".encode())
+        h.update(f.read_bytes() if f.is_file() else b"missing")
+    return h.hexdigest()[:16]
+
+
 def tree_fingerprint(
     path: str | Path, *, contents: bool = False, suffixes: tuple[str, ...] | None = None
 ) -> str:

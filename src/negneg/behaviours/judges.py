@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from negneg.behaviours.library import resolve_families
 from negneg.behaviours.schema import Family
@@ -210,6 +211,17 @@ def judge_behaviour_llm(
 
 
 # --------------------------------------------------------------------------------------------
+# The code that decides a behaviour verdict: behaviour eval stage ids carry its fingerprint
+# (``judge_code_sha``), so a judge change re-judges rather than reusing cached verdicts.
+BEHAVIOUR_JUDGE_CODE = (Path(__file__),)
+
+
+def behaviour_judge_code_fingerprint() -> str:
+    from negneg.io import files_fingerprint
+
+    return files_fingerprint(BEHAVIOUR_JUDGE_CODE)
+
+
 # Registry
 
 # What a behaviour judge labels: (answer, question, the families it is judged against).

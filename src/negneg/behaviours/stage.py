@@ -44,6 +44,7 @@ class BehaviourEvalStageConfig(ModelStageConfig):
     judges: list[str] = Field(default_factory=lambda: ["rule"])
     judge_model: str | None = Field(None, description="for judges that need a model (default: the model)")
     judge_model_sha: str | None = None
+    judge_code_sha: str | None = Field(None, description="fingerprint of the judges' code (in the id only)")
     questions_per_family: int | None = None
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from negneg.claims.categories import GENERATIVE_CATEGORIES
@@ -26,8 +27,25 @@ from negneg.errors import UserInputError
 from negneg.evals.likelihood import LIKELIHOOD_TYPES
 from negneg.evals.llm_judge import LLMJudge
 from negneg.evals.rule_judge import RuleJudge
+from negneg.io import files_fingerprint
 from negneg.records import Response
 from negneg.registry import Registry
+
+# The files whose code decides a claim answer's verdict. Eval stage ids carry their fingerprint
+# (``judge_code_sha``), so a judge change re-judges instead of reusing verdicts cached under the
+# old code; tests/test_fingerprints.py checks the list covers every judge and what it imports.
+_EVALS = Path(__file__).parent
+JUDGE_CODE = (
+    _EVALS / "judges.py",
+    _EVALS / "rule_judge.py",
+    _EVALS / "strict_judge.py",
+    _EVALS / "llm_judge.py",
+    _EVALS.parent / "data" / "judge_rubrics.yaml",
+)
+
+
+def judge_code_fingerprint() -> str:
+    return files_fingerprint(JUDGE_CODE)
 
 
 @runtime_checkable

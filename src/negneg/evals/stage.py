@@ -38,6 +38,7 @@ class ProbeStageConfig(ModelStageConfig):
     judges: list[str] = Field(default_factory=lambda: ["rule"])
     judge_model: str | None = Field(None, description="for judges that need a model (default: the model)")
     judge_model_sha: str | None = None
+    judge_code_sha: str | None = Field(None, description="fingerprint of the judges' code (in the id only)")
     categories: list[Literal[GENERATIVE_CATEGORIES]] | None = None  # type: ignore[valid-type]
     capability: bool = False
     checkpoint_probes: list[Probe] | None = None

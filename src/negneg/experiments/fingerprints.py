@@ -8,6 +8,8 @@ config as a fingerprint, or a re-run silently reuses stale results:
   config and tokenizer files, so retraining or re-merging into the same directory is a new model;
 * ``recipe_sha`` (training): the recipe file's bytes, built-in or the user's YAML;
 * ``corpus_sha`` (a paper corpus): the bytes of every file under ``corpus.path``;
+* ``judge_code_sha`` (evals that judge sampled answers): the bytes of the judges' code and
+  rubrics, so a judge fix re-judges instead of reusing verdicts cached under the old code;
 * ``negneg``: the package version, so an upgrade never reuses results an older version wrote.
 
 Claim and behaviour files are fingerprinted by the plan itself (``claim_sha``, ``families_sha``).
@@ -65,8 +67,10 @@ class Fingerprints:
         """A stage's config as the plan stores it (the fields set), with the fingerprints of what
         it reads added."""
         import negneg
+        from negneg.behaviours.judges import behaviour_judge_code_fingerprint
         from negneg.behaviours.stage import BehaviourEvalStageConfig
         from negneg.corpus.stage import CorpusStageConfig
+        from negneg.evals.judges import judge_code_fingerprint
         from negneg.evals.stage import ProbeStageConfig
         from negneg.training.stage import TrainStageConfig
 
@@ -75,6 +79,10 @@ class Fingerprints:
             extra["model_sha"] = self.model(config.model)
         if isinstance(config, ProbeStageConfig | BehaviourEvalStageConfig) and config.judge_model:
             extra["judge_model_sha"] = self.model(config.judge_model)
+        if isinstance(config, ProbeStageConfig) and config.judges and "generative" in config.probes:
+            extra["judge_code_sha"] = self._once("judge_code", "claims", judge_code_fingerprint)
+        if isinstance(config, BehaviourEvalStageConfig) and config.judges:
+            extra["judge_code_sha"] = self._once("judge_code", "behaviours", behaviour_judge_code_fingerprint)
         if isinstance(config, CorpusStageConfig):
             if config.llm_model:
                 extra["llm_model_sha"] = self.model(config.llm_model)
