@@ -310,22 +310,29 @@ def test_readme_states_the_rule_judges_held_out_agreement():
     assert int(stated.group(2)) == round(100 * pooled.accuracy)
 
 
-def test_readme_states_the_rule_judges_blind_agreement():
-    """The second blind set (written without seeing the judge, measured once) is the figure to
-    quote for unseen answers; the README states what `judge-eval --cases judge_cases/blind2`
-    measures today, so a judge change that moves it must come with the new number."""
-    import re
-    from pathlib import Path
-
+def _blind_figure(folder: str) -> tuple[float, float]:
     from negneg.claims.loader import load_claim
     from negneg.evals.judge_cases import POOLED, cases_dir, evaluate_judges, load_judge_cases
 
-    files = load_judge_cases(cases_dir() / "blind2")
+    files = load_judge_cases(cases_dir() / folder)
     assert len(files) == 7 and all(len(f.cases) == 24 for f in files.values())
     report = evaluate_judges(files, {cid: load_claim(cid) for cid in files}, {"rule": "rule"})
     pooled = report.score("rule", POOLED)
+    return pooled.kappa, pooled.accuracy
+
+
+@pytest.mark.parametrize("folder,label", [("blind3", "blind"), ("blind2", "blind2")])
+def test_readme_states_the_rule_judges_blind_agreement(folder, label):
+    """The third blind set (written without seeing the judge, measured once before and once after
+    the last judge pass) is the figure to quote for unseen answers, and blind2's is stated beside
+    it; the README states what `judge-eval --cases judge_cases/<folder>` measures today, so a judge
+    change that moves either must come with the new number."""
+    import re
+    from pathlib import Path
+
+    kappa, accuracy = _blind_figure(folder)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    stated = re.search(r"\*\*blind\s+κ (\d\.\d\d)\*\* \((\d+)% accuracy", readme)
-    assert stated, "README lost the rule judge's blind κ"
-    assert float(stated.group(1)) == round(pooled.kappa, 2)
-    assert int(stated.group(2)) == round(100 * pooled.accuracy)
+    stated = re.search(rf"\*\*{label}\s+κ (\d\.\d\d)\*\* \((\d+)% accuracy", readme)
+    assert stated, f"README lost the rule judge's {label} κ"
+    assert float(stated.group(1)) == round(kappa, 2)
+    assert int(stated.group(2)) == round(100 * accuracy)
