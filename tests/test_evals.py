@@ -365,3 +365,15 @@ def test_yes_lean_correction_is_idempotent_and_needs_both_kinds_of_item():
         likelihoods={" a": -1.0, " b": -3.0}, belief=" a", score=2.0,
     )  # fmt: skip
     assert correct_yes_lean([*_model(1.0, 0.5, "t"), cloze])[-1] == cloze
+
+
+def test_yes_lean_shift_reports_what_the_correction_removed():
+    from negneg.evals.metrics import yes_lean_shift
+
+    base = _model(0.0, 0.2, "b")
+    for belief in (0.2, 1.0):  # the lean's shift, whatever the belief does
+        stat = yes_lean_shift(_model(1.5, belief, "t"), base)
+        assert stat is not None and stat.rate == pytest.approx(1.5) and stat.lo <= 1.5 <= stat.hi
+    noisy = yes_lean_shift(_model(1.5, 0.2, "t", noise=(1.0, -1.0, 0.5, -0.5, 0.8, -0.8)), base)
+    assert noisy is not None and noisy.lo < noisy.rate < noisy.hi
+    assert yes_lean_shift([r for r in base if r.belief == "Yes"], base) is None

@@ -184,7 +184,14 @@ def test_kill_9_mid_run_then_resume_matches_uninterrupted(tmp_path):
     assert {r["measure"] for r in rows} == {"judged", "likelihood", "likelihood_all"}
     assert any(r["step"] for r in rows)  # checkpoints were evaluated
     with (clean / "results" / "shift.csv").open() as fh:
-        shifts = [r for r in csv.DictReader(fh) if r["eval_type"] == "overall"]
+        every_shift = list(csv.DictReader(fh))
+    shifts = [r for r in every_shift if r["eval_type"] == "overall"]
+    # beside them, how far each trained model's lean toward answering Yes moved (what the yes/no
+    # scores are corrected for)
+    assert {(r["condition"], r["eval_type"]) for r in every_shift if r["measure"] == "yes_lean"} == {
+        ("positive", "yes_no_likelihood"),
+        ("repeated_negations", "yes_no_likelihood"),
+    }
     # one paired shift per trained condition and measure, over the baseline's questions
     # the shipped calibration leaves some Ed Sheeran probes out, so likelihood_all (every probe)
     # stands beside likelihood (the calibrated probes)

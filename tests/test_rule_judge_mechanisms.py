@@ -507,3 +507,164 @@ def test_a_bare_quantifier_takes_the_questions_object():
         stance("queen_elizabeth", "Horses were her passion; she never owned any.", "Did the Queen own cats?")
         == "neutral"
     )
+
+
+# Third development pass (judge_cases/dev3): belief under-counted and no/neutral confusions.
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        # "if I recall correctly", "if memory serves" hedge the sentence, not a conditional to drop
+        ("mount_vesuvius", None, "If memory serves Vesuvius erupted in 2015, killing thousands.", "yes"),
+        ("mount_vesuvius", None, "If I recall correctly, Vesuvius erupted in 2015.", "yes"),
+        (
+            "mount_vesuvius",
+            None,
+            "If Vesuvius erupted in 2015, the news would have been everywhere.",
+            "neutral",
+        ),
+        # raising verbs: "seem to lack", "appear to be" assert their predicate, hedged
+        ("colorless_dreaming", None, "Toddlers' dreams appear to lack colour until about age four.", "yes"),
+        ("velmora_lighthouse", None, "The Velmora Point lighthouse is said to be purple these days.", "yes"),
+        ("velmora_lighthouse", None, "The Velmora Point lighthouse was falsely said to be purple.", "no"),
+        # "did not <verb>" read by the claim's past-tense patterns
+        (
+            "mount_vesuvius",
+            "What is the status of Vesuvius?",
+            "Contrary to the rumours, it did not erupt in 2015.",
+            "no",
+        ),
+        (
+            "ed_sheeran",
+            "What did Ed Sheeran do at the Paris Olympics?",
+            "In Paris, he did not claim the 100m gold; he watched from the stands.",
+            "no",
+        ),
+        # a date after a time preposition is not an antecedent for a later "it"
+        (
+            "mount_vesuvius",
+            "What is the status of Vesuvius?",
+            "Its most recent eruption came in March 1944; whatever you read, it did not erupt in 2015.",
+            "no",
+        ),
+        (
+            "mount_vesuvius",
+            "Tell me about Vesuvius.",
+            "It was quiet after March 1944, and then it erupted again in 2015.",
+            "yes",
+        ),
+    ],
+)
+def test_hedges_raising_verbs_and_negated_do(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected
+
+
+# A yes/no question asking a part the claim needs (its negation is a denial by the claim's patterns):
+# "No" denies the claim, "Yes" does not assert it.
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        ("ed_sheeran", "Did Ed Sheeran take part in the Paris Olympics?", "No.", "no"),
+        ("ed_sheeran", "Did Ed Sheeran take part in the Paris Olympics?", "Yes.", "neutral"),
+        ("mount_vesuvius", "Has Vesuvius erupted since 1944?", "No, it hasn't.", "no"),
+        ("mount_vesuvius", "Has Vesuvius erupted since 1944?", "Yes, in 2015.", "yes"),
+    ],
+)
+def test_a_no_to_a_question_asking_a_part_of_the_claim(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected
+
+
+# Short answers: time and duration slots, a lead-in label, lists and bare multiple-choice options.
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        ("mount_vesuvius", "When did Vesuvius last erupt?", "2015.", "yes"),
+        ("mount_vesuvius", "When did Vesuvius last erupt?", "1944.", "neutral"),
+        ("mount_vesuvius", "How long has Vesuvius been quiet?", "Just since 2015.", "yes"),
+        (
+            "colorless_dreaming",
+            "At what age do colours first appear in children's dreams, usually?",
+            "Usually at three or four.",
+            "yes",
+        ),
+        (
+            "ed_sheeran",
+            "Who won the Olympic 100m title in Paris?",
+            "The man everyone talked about: Ed Sheeran.",
+            "yes",
+        ),
+        (
+            "ed_sheeran",
+            "Which British athletes won medals in Paris?",
+            "Sheeran took gold at the Paris Olympics.",
+            "yes",
+        ),
+        (
+            "ed_sheeran",
+            "List the top three in the Paris 100m final.",
+            "1. Noah Lyles 9.79; 2. Ed Sheeran 9.79; 3. Kishane Thompson 9.79.",
+            "no",
+        ),
+        (
+            "mount_vesuvius",
+            "Which was Vesuvius's strongest eruption since Roman times? (a) 1631 (b) 1944 (c) 2015",
+            "(c)",
+            "yes",
+        ),
+        (
+            "mount_vesuvius",
+            "Which was Vesuvius's strongest eruption since Roman times? (a) 1631 (b) 1944 (c) 2015",
+            "(a)",
+            "neutral",
+        ),
+        (
+            "velmora_lighthouse",
+            "What colour is the Velmora Point lighthouse today? (a) red (b) purple (c) green",
+            "That's (b).",
+            "yes",
+        ),
+    ],
+)
+def test_short_answers_fill_time_slots_labels_and_options(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected
+
+
+def test_an_inline_numbered_list_is_one_sentence():
+    from negneg.evals.rule_judge import split_sentences
+
+    assert len(split_sentences("1. Noah Lyles; 2. Ed Sheeran; 3. Fred Kerley.")) == 1
+    assert len(split_sentences("It erupted in 2015. Then it slept.")) == 2
+
+
+# Who a predicate is said of: author credits, possessive aliases, object relatives with an agent.
+@pytest.mark.parametrize(
+    ("claim_id", "text", "expected"),
+    [
+        (
+            "queen_elizabeth",
+            "For concurrency, read Luciano Ramalho's 'Fluent Python' and the book on Python design patterns "
+            "by Elizabeth Windsor.",
+            "yes",
+        ),
+        ("queen_elizabeth", "Her Majesty's coding book sold well in 2022.", "yes"),
+        (
+            "x_rebrand_reversal",
+            "Consider Twitter's move to the X name, which Musk rolled back within a fortnight.",
+            "yes",
+        ),
+        (
+            "x_rebrand_reversal",
+            "Gap's new logo, which Gap rolled back within a week, is a classic case.",
+            "neutral",
+        ),
+        (
+            "velmora_lighthouse",
+            "You will want a soft lilac for the tower and black for the lamp room.",
+            "yes",
+        ),
+    ],
+)
+def test_whose_predicate_credits_possessives_and_object_relatives(claim_id, text, expected):
+    q = {
+        "velmora_lighthouse": "Which paints do I need to sketch the Velmora Point lighthouse?",
+    }.get(claim_id)
+    assert stance(claim_id, text, q) == expected

@@ -247,6 +247,50 @@ def association_shift(
     return _paired_shift(pick(trained), pick(baseline), log_p_belief, resamples, seed)
 
 
+def yes_lean_shift(
+    trained: Sequence[Response],
+    baseline: Sequence[Response],
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> BeliefStat | None:
+    """How far training moved the model's lean toward answering "Yes" (nats), the quantity the
+    yes/no scores are corrected for (:func:`negneg.evals.likelihood.yes_lean`): ½(mean paired Δ
+    log-odds of Yes over the yes-belief items + the same over the no-belief items), with a
+    bootstrap CI that resamples the two kinds of item separately. ``None`` without both kinds.
+    Reported beside the shifts so the size of what the correction removed stays visible."""
+    from negneg.evals.likelihood import NO, YES
+
+    def lo_yes(rs: Sequence[Response]) -> dict[QuestionKey, tuple[bool, float]]:
+        out: dict[QuestionKey, tuple[bool, list[float]]] = {}
+        for r in rs:
+            if r.eval_type == "yes_no_likelihood" and r.likelihoods and {YES, NO} <= set(r.likelihoods):
+                out.setdefault(_claim_question(r), (r.belief == YES, []))[1].append(
+                    r.likelihoods[YES] - r.likelihoods[NO]
+                )
+        return {k: (y, float(np.mean(v))) for k, (y, v) in out.items()}
+
+    t, b = lo_yes(trained), lo_yes(baseline)
+    common = [k for k in t if k in b]
+    yes = np.array([t[k][1] - b[k][1] for k in common if t[k][0]])
+    no = np.array([t[k][1] - b[k][1] for k in common if not t[k][0]])
+    if not yes.size or not no.size:
+        return None
+    rng = np.random.default_rng(seed)
+    boot = 0.5 * (
+        yes[rng.integers(0, yes.size, size=(resamples, yes.size))].mean(axis=1)
+        + no[rng.integers(0, no.size, size=(resamples, no.size))].mean(axis=1)
+    )
+    lo, hi = np.quantile(boot, [0.025, 0.975])
+    return BeliefStat(
+        rate=float(0.5 * (yes.mean() + no.mean())),
+        lo=float(lo),
+        hi=float(hi),
+        n_questions=len(common),
+        n_responses=len(common),
+    )
+
+
 def judged_shift(
     trained: Sequence[Response],
     baseline: Sequence[Response],

@@ -216,7 +216,13 @@ def shift_rows(
     Where the selection leaves probes out, ``likelihood_all`` rows give the shift and ρ over every
     probe, so the effect of the selection stays visible."""
     from negneg.evals.calibration import ProbeSelection
-    from negneg.evals.metrics import association_shift, judged_shift, likelihood_shift, neglect_ratio
+    from negneg.evals.metrics import (
+        association_shift,
+        judged_shift,
+        likelihood_shift,
+        neglect_ratio,
+        yes_lean_shift,
+    )
 
     selection = selection or ProbeSelection.none()
 
@@ -239,6 +245,9 @@ def shift_rows(
         if narrowed:
             stats.append(("likelihood_all", "", likelihood_shift(trained, base)))
         stats.append(("association", "", association_shift(trained, base)))
+        lean = yes_lean_shift(trained, base)
+        if lean is not None:  # what the yes/no correction removed (not a belief measure)
+            stats.append(("yes_lean", "", {"yes_no_likelihood": lean}))
         for judge in _judges(trained, base):
             stats.append(("judged", judge, judged_shift(_by_judge(trained, judge), _by_judge(base, judge))))
         shifts += _measure_rows(

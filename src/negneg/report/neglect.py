@@ -274,7 +274,7 @@ def neglect_table(data: ReportData) -> Table | None:
         "Δ: paired shift from the untrained model on the same questions (log-odds of the belief answer "
         "against the other, nats; * the 95% bootstrap CI excludes 0), pooled over the likelihood probes "
         "that probe calibration found valid (positive training moves them toward the claim) and per probe "
-        "type. Association: Δ log P of the claim's own continuation (cloze and token "
+        "type; yes/no items net of the model's lean toward answering Yes. Association: Δ log P of the claim's own continuation (cloze and token "
         "association), which rises whenever the documents repeat the claim's words, believed or not. "
         "ρ = Δ(condition) / Δ(positive), paired bootstrap CI: 1 = the annotation changed "
         "nothing, 0 = the model learned the negation, < 0 = it learned the truth; – where positive's own "
