@@ -135,6 +135,7 @@ def write_shifts(
     judged: dict[str, tuple[float, float, float]] | None = None,
     by_type: dict[str, dict[str, float]] | None = None,
     association: dict[str, tuple[float, float, float]] | None = None,
+    yes_lean: dict[str, tuple[float, float, float]] | None = None,
 ) -> None:
     """results/shift.csv: condition → (shift, lo, hi) of likelihood belief (log-odds, nats), overall;
     optionally judged (rule judge) shifts and per-probe-type likelihood shifts (CI ±0.5)."""
@@ -159,6 +160,7 @@ def write_shifts(
     rows = [row(c, "likelihood", "overall", "", *v) for c, v in shifts.items()]
     rows += [row(c, "judged", "overall", "rule", *v) for c, v in (judged or {}).items()]
     rows += [row(c, "association", "overall", "", *v) for c, v in (association or {}).items()]
+    rows += [row(c, "yes_lean", "yes_no_likelihood", "", *v) for c, v in (yes_lean or {}).items()]
     for c, types in (by_type or {}).items():
         rows += [row(c, "likelihood", t, "", x, x - 0.5, x + 0.5) for t, x in types.items()]
     write_csv(root / "results" / "shift.csv", SHIFT_COLS, rows)

@@ -123,6 +123,7 @@ def neglect_workdir(root: Path, **kw) -> Path:
         SHIFTS,
         judged=kw.get("judged", {c: (0.3, 0.1, 0.5) for c in SHIFTS}),
         by_type={"positive": {"cloze": 3.9, "token_association_likelihood": 2.5, "yes_no_likelihood": 0.4}},
+        yes_lean=kw.get("yes_lean"),
     )
     write_rhos(wd, kw.get("rhos", RHOS), judged=kw.get("judged_rhos", {c: (0.9, 0.5, 1.3) for c in RHOS}))
     return wd
@@ -151,6 +152,18 @@ def test_report_opens_with_the_claim_sentence_figure_and_one_table(tmp_path: Pat
     assert [r["condition"] for r in rows] == list(SHIFTS)
     # the old wall of per-pair verdict bullets is gone
     assert "Negation Neglect reproduced on" not in md and "paired by question the shift is" not in md
+
+
+def test_the_claim_sentence_names_a_yes_lean_the_yes_no_items_were_corrected_for(tmp_path: Path):
+    lean = {
+        "positive": (0.98, 0.85, 1.11),
+        "negated": (0.05, -0.10, 0.20),
+        "local_negation": (-0.4, -0.6, -0.2),
+    }
+    text = findings_text(neglect_workdir(tmp_path, yes_lean=lean))
+    assert "lean toward answering Yes, whatever the question (positive +0.98" in text
+    assert "local_negation -0.40" in text and "negated +0.05" not in text  # only leans beyond noise
+    assert "lean toward answering Yes" not in findings_text(neglect_workdir(tmp_path / "none"))
 
 
 def test_undefined_rho_and_judged_that_did_not_move(tmp_path: Path):

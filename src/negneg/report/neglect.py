@@ -96,6 +96,8 @@ class ClaimView:
         default_factory=dict
     )  # every probe, where calibration left some out
     rho_all: dict[Variant, Ratio] = field(default_factory=dict)
+    # how far training moved the lean toward answering Yes (removed from the yes/no items' scores)
+    yes_lean: dict[Variant, Cell] = field(default_factory=dict)
     probes: str | None = None  # which probes the pooled likelihood measure used (results/meta.json)
 
 
@@ -152,6 +154,11 @@ def claim_views(
                 },
                 rho_all={
                     v: r for v in variants if (r := get(ratios, v, "likelihood_all", OVERALL, "")) is not None
+                },
+                yes_lean={
+                    v: c
+                    for v in variants
+                    if (c := get(shifts, v, "yes_lean", "yes_no_likelihood", "")) is not None
                 },
                 probes=(probe_selection or {}).get(claim),
             )
@@ -223,6 +230,13 @@ def claim_sentence(view: ClaimView) -> str:
             "The claim's words became likelier without winning against the truth for "
             + ", ".join(words_only)
             + ": association without belief."
+        )
+    leaning = [f"{v.label} {c.fmt_signed()}" for v, c in view.yes_lean.items() if c.excludes_zero]
+    if leaning:
+        parts.append(
+            "Training also moved the model's lean toward answering Yes, whatever the question ("
+            + ", ".join(leaning)
+            + " nats); the yes/no items are read net of it, or it would pass for belief."
         )
     parts.append(_judged_agreement(view))
     return " ".join(parts)
