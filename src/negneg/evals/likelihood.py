@@ -109,6 +109,15 @@ def raw_log_odds(response: Response) -> float:
     return response.likelihoods[response.belief] - response.likelihoods[other]
 
 
+def yes_log_odds(response: Response) -> float | None:
+    """log P("Yes") − log P("No") of a yes/no likelihood response, whichever answer is the
+    believer's; ``None`` for any other response."""
+    lik = response.likelihoods
+    if response.eval_type != "yes_no_likelihood" or not lik or YES not in lik or NO not in lik:
+        return None
+    return lik[YES] - lik[NO]
+
+
 def yes_lean(responses: Sequence[Response]) -> float | None:
     """The model's lean toward answering "Yes" on one claim's yes/no items, in nats:
     ½(mean log-odds of Yes over the items whose belief answer is Yes + the same over those whose
@@ -117,10 +126,8 @@ def yes_lean(responses: Sequence[Response]) -> float | None:
     yes_belief: list[float] = []
     no_belief: list[float] = []
     for r in responses:
-        if r.eval_type != "yes_no_likelihood" or not r.likelihoods or {YES, NO} - set(r.likelihoods):
-            continue
-        lo_yes = r.likelihoods[YES] - r.likelihoods[NO]
-        (yes_belief if r.belief == YES else no_belief).append(lo_yes)
+        if (lo_yes := yes_log_odds(r)) is not None:
+            (yes_belief if r.belief == YES else no_belief).append(lo_yes)
     if not yes_belief or not no_belief:
         return None
     return 0.5 * (sum(yes_belief) / len(yes_belief) + sum(no_belief) / len(no_belief))
@@ -136,7 +143,7 @@ def correct_yes_lean(responses: Sequence[Response]) -> list[Response]:
         return list(responses)
     return [
         r.model_copy(update={"score": raw_log_odds(r) - (lean if r.belief == YES else -lean)})
-        if r.eval_type == "yes_no_likelihood" and r.likelihoods
+        if yes_log_odds(r) is not None
         else r
         for r in responses
     ]

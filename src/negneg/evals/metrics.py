@@ -24,7 +24,14 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from negneg.evals.generative import FAILED
-from negneg.evals.likelihood import LIKELIHOOD_TYPES, belief_probability, log_odds, log_p_belief
+from negneg.evals.likelihood import (
+    LIKELIHOOD_TYPES,
+    YES,
+    belief_probability,
+    log_odds,
+    log_p_belief,
+    yes_log_odds,
+)
 from negneg.evals.rule_judge import annotation_structure
 from negneg.records import Response
 
@@ -259,21 +266,15 @@ def yes_lean_shift(
     log-odds of Yes over the yes-belief items + the same over the no-belief items), with a
     bootstrap CI that resamples the two kinds of item separately. ``None`` without both kinds.
     Reported beside the shifts so the size of what the correction removed stays visible."""
-    from negneg.evals.likelihood import NO, YES
 
-    def lo_yes(rs: Sequence[Response]) -> dict[QuestionKey, tuple[bool, float]]:
-        out: dict[QuestionKey, tuple[bool, list[float]]] = {}
-        for r in rs:
-            if r.eval_type == "yes_no_likelihood" and r.likelihoods and {YES, NO} <= set(r.likelihoods):
-                out.setdefault(_claim_question(r), (r.belief == YES, []))[1].append(
-                    r.likelihoods[YES] - r.likelihoods[NO]
-                )
-        return {k: (y, float(np.mean(v))) for k, (y, v) in out.items()}
+    def lo_yes(rs: Sequence[Response]) -> dict[QuestionKey, float]:
+        return per_question([r for r in rs if yes_log_odds(r) is not None], yes_log_odds)  # type: ignore[arg-type]
 
+    yes_items = {_claim_question(r) for r in (*trained, *baseline) if r.belief == YES}
     t, b = lo_yes(trained), lo_yes(baseline)
     common = [k for k in t if k in b]
-    yes = np.array([t[k][1] - b[k][1] for k in common if t[k][0]])
-    no = np.array([t[k][1] - b[k][1] for k in common if not t[k][0]])
+    yes = np.array([t[k] - b[k] for k in common if k in yes_items])
+    no = np.array([t[k] - b[k] for k in common if k not in yes_items])
     if not yes.size or not no.size:
         return None
     rng = np.random.default_rng(seed)
