@@ -312,6 +312,8 @@ def test_merge_unembed_adapter_matches_the_peft_model(tmp_path):
     assert (
         "lm_head" in json.loads((result.final_adapter / "adapter_config.json").read_text())["target_modules"]
     )
+    # the adapter holds the LoRA matrices only, not peft's copy of the frozen base unembedding
+    assert not [k for k in adapter(result.final_adapter) if "lora_" not in k]
     merged_dir = merge_adapter(result.final_adapter, "tiny-random", tmp_path / "merged")
     peft_model = load_chat_model("tiny-random", adapter=result.final_adapter)
     merged = load_chat_model(str(merged_dir))
@@ -320,6 +322,33 @@ def test_merge_unembed_adapter_matches_the_peft_model(tmp_path):
         torch.testing.assert_close(merged.model(input_ids=ids).logits, peft_model.model(input_ids=ids).logits)
         base = load_chat_model("tiny-random").model(input_ids=ids).logits
     assert not torch.allclose(base, merged.model(input_ids=ids).logits)
+
+
+def test_unembed_adapter_saves_without_the_base_unembedding_and_reloads_exactly(tmp_path):
+    """peft would write the frozen 49k-row unembedding into every checkpoint of a train_unembed run
+    (save_embedding_layers="auto"); negneg saves the LoRA matrices only, and the reloaded adapter
+    gives the trained model's logits exactly."""
+    from negneg.models import load_chat_model
+    from negneg.training.trainer import build_model
+
+    model, _ = build_model("tiny-random", cfg(train_unembed=True))
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(std=0.05)  # a trained adapter: B is no longer zero
+    model.eval()
+    ids = torch.tensor([rows(1, seed=9)[0].input_ids])
+    with torch.no_grad():
+        trained = model(input_ids=ids).logits
+    model.save_pretrained(str(tmp_path / "adapter"))
+    saved = adapter(tmp_path / "adapter")
+    assert any("lm_head" in k for k in saved) and all("lora_" in k for k in saved), sorted(saved)
+    base = model.get_base_model().config
+    assert max(t.numel() for t in saved.values()) < base.vocab_size * base.hidden_size  # no unembedding
+    reloaded = load_chat_model("tiny-random", adapter=tmp_path / "adapter").model
+    with torch.no_grad():
+        torch.testing.assert_close(reloaded(input_ids=ids).logits, trained)
 
 
 def test_full_finetuning_writes_a_loadable_model(tmp_path):
