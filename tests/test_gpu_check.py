@@ -1,5 +1,5 @@
 """bench/gpu_check.sh in its tiny mode: every step of the GPU check (random-init model, documents,
-annotation, LoRA and full training, eval, both benchmarks, the summary table) on a CPU."""
+annotation, LoRA training (varlen and masked-sdpa attention), the attention check, full training, eval, both benchmarks, the summary table) on a CPU."""
 
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ def test_gpu_check_tiny_runs_every_step(tmp_path):
     )
     assert p.returncode == 0, p.stdout[-4000:] + p.stderr[-2000:]
     summary = (tmp_path / "summary.md").read_text()
-    steps = ["model", "docs", "annotate", "train_lora", "train_full", "eval", "bench_train", "bench_eval"]
+    steps = ["model", "docs", "annotate", "train_lora", "train_lora_sdpa", "attention", "train_full", "eval"]
+    steps += ["bench_train", "bench_eval"]
     for name in steps:
         assert f"| {name} | ok |" in summary, summary
     assert "tok/s" in summary and "MFU" in summary and "ratio negneg/plain" in summary
+    assert "attention check: ok" in (tmp_path / "logs" / "attention.log").read_text()
     assert (tmp_path / "lora" / "final").is_dir() and (tmp_path / "eval" / "summary.json").exists()

@@ -150,6 +150,73 @@ def test_varlen_attention_matches_examples_run_alone(base_model, tokenizer):
         torch.testing.assert_close(packed[start : start + n], alone, atol=1e-4, rtol=1e-4)
 
 
+def test_varlen_kernel_path_gives_the_per_example_results(monkeypatch, tokenizer):
+    """On a GPU negneg_varlen hands each packed row to torch's varlen flash kernel. The kernel is
+    CUDA-only, so here a CPU stand-in with its documented contract ([total, heads, dim] inputs,
+    int32 cumulative bounds, window (-1, 0) = causal) checks negneg's side: layouts, bounds per
+    row, scale and GQA, in the forward pass and the gradients. bench/gpu_check.sh checks the
+    kernel itself against the per-example path on a GPU."""
+    import torch.nn.functional as F
+
+    from negneg.training import attention
+    from negneg.training.trainer import build_model
+
+    calls = []
+
+    def kernel(q, k, v, cu_q, cu_k, max_q, max_k, *, scale=None, window_size=(-1, -1), enable_gqa=False):
+        assert q.dim() == 3 and q.shape[0] == cu_q[-1] and cu_q.dtype == torch.int32
+        assert torch.equal(cu_q, cu_k) and window_size == (-1, 0)
+        bounds = cu_q.tolist()
+        assert max_q == max_k == max(e - s for s, e in zip(bounds[:-1], bounds[1:], strict=True))
+        calls.append(bounds)
+        parts = [
+            F.scaled_dot_product_attention(
+                *(t[s:e].transpose(0, 1)[None] for t in (q, k, v)),
+                is_causal=True,
+                scale=scale,
+                enable_gqa=enable_gqa,
+            )[0].transpose(0, 1)
+            for s, e in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+        return torch.cat(parts)
+
+    examples = rows(5, seed=7)
+    batch = PackedCollator(examples, tokenizer.pad_token_id, 60)([{"examples": [0, 1, 2, 3, 4]}])
+    assert batch["input_ids"].shape[0] >= 2  # several rows, each with its own bounds
+
+    def run():
+        model, _ = build_model("tiny-random", cfg())
+        out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"], use_cache=False)
+        out.logits.float().pow(2).mean().backward()
+        grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+        return out.logits.detach(), grads
+
+    loop_logits, loop_grads = run()
+    monkeypatch.setattr(attention, "varlen_kernel", lambda: kernel)
+    monkeypatch.setattr(attention, "_use_kernel", lambda query, window, dropout: not window and dropout == 0)
+    kernel_logits, kernel_grads = run()
+    config = build_model("tiny-random", cfg())[0].get_base_model().config
+    assert config.num_key_value_heads < config.num_attention_heads  # GQA is exercised
+    assert len(calls) == config.num_hidden_layers * batch["input_ids"].shape[0]  # a call per layer and row
+    assert calls[0] != calls[1]
+    torch.testing.assert_close(kernel_logits, loop_logits)
+    assert kernel_grads.keys() == loop_grads.keys()
+    for name in loop_grads:
+        torch.testing.assert_close(kernel_grads[name], loop_grads[name])
+
+
+def test_row_bounds_are_read_once_per_forward():
+    from negneg.training.attention import row_bounds
+
+    pos = torch.tensor([[0, 1, 2, 0, 1, 0], [0, 1, 2, 3, 0, 1]])
+    first = row_bounds(pos)
+    assert first == [[0, 3, 5, 6], [0, 4, 6]]
+    assert row_bounds(pos) is first  # the same tensor in the next layer: no second device read
+    pos[0, 2] = 0  # changed in place: read again
+    assert row_bounds(pos) == [[0, 2, 3, 5, 6], [0, 4, 6]]
+    assert row_bounds(pos.clone()) == [[0, 2, 3, 5, 6], [0, 4, 6]]
+
+
 # ---------------------------------------------------------------------------------------------- loss semantics
 def test_masks_and_weights_change_the_loss_exactly(tmp_path, base_model):
     from negneg.training import train

@@ -90,8 +90,10 @@ class TrainConfig(BaseModel):
     gradient_checkpointing: bool = False
     attn_implementation: str = Field(
         "auto",
-        description="attention backend for training: auto = negneg_varlen on CPU (per-example sdpa, no "
-        "padding), flash_attention_2 on GPU when installed, else sdpa; or any transformers name",
+        description="attention backend for training: auto = flash_attention_2 on a GPU with the "
+        "flash-attn package, else negneg_varlen (attention within each packed example: torch's varlen "
+        "flash kernel on a GPU, per-example sdpa on a CPU; no padding); or any transformers name "
+        "(sdpa: a block-diagonal mask over whole rows)",
     )
 
     @model_validator(mode="after")
