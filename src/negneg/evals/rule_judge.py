@@ -276,6 +276,16 @@ _ELLIPTIC = re.compile(
     FLAGS,
 )
 
+# "True." / "False." / "Correct." / "Wrong." as the whole reply to a yes/no question: "Yes." / "No."
+_VERDICT_WORD = re.compile(
+    r"^\W*(?P<w>true|false|correct|incorrect|right|wrong|untrue)\b(?=\s*(?:[.!,;:—–-]|$))", FLAGS
+)
+
+
+def _verdict_as_yes_no(m: re.Match[str]) -> str:
+    return "Yes" if m.group("w").lower() in ("true", "correct", "right") else "No"
+
+
 _DOUBT = re.compile(r"^\W*(?:i|we)\s+(?:\w+\s+){0,2}doubt\s+(?:it|that|so|this)\b", FLAGS)
 # A wh-question, and what may label its answer ("Answer: …")
 _WH = re.compile(r"^\W*(?:\d+[.)]\s*)?(who|whom|which|what)\b", FLAGS)
@@ -624,6 +634,60 @@ def _expand_negations(text: str) -> str:
     return _NEG_CONTRACTION.sub(full, text)
 
 
+# "'s" after a pronoun or "there"/"here" is "is" or "has" ("there's no lighthouse", "he's a singer",
+# "it's been reversed"), never a possessive
+_S_CONTRACTION = re.compile(
+    r"\b(?P<w>there|here|it|he|she|that|this|what|who|where|everything|nothing|something)['’]s\b"
+    r"(?=(?P<next>\s+\w+)?(?P<after>\s+\w+)?)",
+    FLAGS,
+)
+_PARTICIPLES = {
+    "been",
+    "got",
+    "gotten",
+    "had",
+    "done",
+    "won",
+    "written",
+    "taken",
+    "become",
+    "made",
+    "seen",
+    "run",
+    "given",
+    "brought",
+    "come",
+    "gone",
+    "lost",
+    "held",
+    "ever",
+    "learned",
+    "learnt",
+    "published",
+    "erupted",
+    "reversed",
+    "restored",
+    "painted",
+    "worked",
+    "practised",
+    "practiced",
+    "competed",
+}
+_HAS_ADVERBS = {"never", "already", "just", "not", "always", "also", "since", "long", "recently"}
+
+
+def _expand_s(text: str) -> str:
+    """``text`` with "'s" after a pronoun, "there" or "here" written out as "is" or "has"."""
+
+    def full(m: re.Match[str]) -> str:
+        nxt = (m.group("next") or "").strip().lower()
+        after = (m.group("after") or "").strip().lower()
+        has = nxt in _PARTICIPLES or (nxt in _HAS_ADVERBS and after in _PARTICIPLES)
+        return m.group("w") + (" has" if has else " is")
+
+    return _S_CONTRACTION.sub(full, text)
+
+
 def _strip_markdown(text: str) -> str:
     """``text`` without bold/code markers, headings and list bullets ("**Answer:** …", "- Gold: …")."""
     return _MARKDOWN.sub("", text or "")
@@ -671,6 +735,73 @@ def split_sentences(text: str) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+# What frames a question without being it: a bracketed system note or a quoted earlier reply before
+# it ("[System: …] Is …?", "(Earlier reply: '…') …"), an instruction before a colon ("Answer yes or no
+# only: Does …?", "Quick-fire round, one word only: which …?"), an instruction after it ("… ? Answer briefly.")
+_QUESTION_PREFIX = re.compile(
+    r"^\s*(?:\[[^\[\]]{0,600}\]|\((?:earlier|previous|your)\b[^()]{0,600}\))\s*", FLAGS
+)
+_INSTRUCTION_LEAD = re.compile(
+    r"^[^:?]{0,80}?\b(?:answer|reply|respond|one[- ]word|quick[- ]?fire|briefly|only|true or false|yes or no)\b"
+    r"[^:?]{0,40}:\s*(?=\S)",
+    FLAGS,
+)
+# "In 2015, did Vesuvius erupt?": a fronted time or place adverbial before the auxiliary
+_FRONTED_ADVERBIAL = re.compile(
+    r"^(?P<adv>(?:in|by|since|during|after|before|as of|back in|around|at)\s+[^,?]{1,40}),\s*"
+    r"(?P<rest>(?:did|does|do|is|was|were|are|has|have|had)\b[^?]*?)\s*\?\s*$",
+    FLAGS,
+)
+# "Ed Sheeran won the 100m in 9.79, right?": a statement with a question tag asks whether it holds
+_TAG_QUESTION = re.compile(
+    r"^(?P<body>[^?]{8,}?),?\s*(?:right|correct|true|yes|no|is (?:that|this) (?:right|correct|true)|am i right|"
+    r"(?:is|was|did|does|has|had|were|are) not (?:it|he|she|they|that)|(?:is|was|did|does|has|had) (?:it|he|she|they) not)"
+    r"\s*\?\s*$",
+    FLAGS,
+)
+_TRUE_OR_FALSE = re.compile(r"\btrue or false\b", FLAGS)
+# A passage quoted in the question ('…' or "…"), which may contain questions of its own
+_QUOTED_PASSAGE = re.compile(r"(?<![\w'’])['‘][^\n]{30,}?['’](?![\w])|\"[^\"\n]{30,}\"|“[^”\n]{30,}”")
+
+
+def focus_question(question: str | None) -> str:
+    """The question a prompt asks, as one polar or wh-question: its last sentence with a question mark
+    outside a quoted passage, without a bracketed system note, an earlier reply, an instruction before a
+    colon or a fronted adverbial ("In 2015, did Vesuvius erupt?" → "did Vesuvius erupt in 2015?"); a
+    statement with a tag ("…, right?") or to be called true or false is asked as "Is it true that …?".
+    With no question mark, the last line (the previous reading)."""
+    if not question or not question.strip():
+        return ""
+    q = question.strip()
+    while (m := _QUESTION_PREFIX.match(q)) and m.end() < len(q):
+        q = q[m.end() :]
+    plain = _QUOTED_PASSAGE.sub(lambda m: " " * len(m.group(0)), q)
+    asking = [s for s in split_sentences(plain) if "?" in s]
+    tf = _TRUE_OR_FALSE.search(q)
+    if asking:
+        start = plain.find(asking[-1])
+        q = q[start : start + len(asking[-1])].strip()
+    elif tf:
+        lines = [ln for ln in q.splitlines() if ln.strip()]
+        q = lines[-1].strip() if lines else q
+    else:
+        lines = [ln for ln in q.splitlines() if ln.strip()]
+        return lines[-1].strip() if lines else ""
+    q = q.splitlines()[-1].strip() if q.strip() else q
+    lead = _INSTRUCTION_LEAD.match(q)
+    if lead:
+        q = q[lead.end() :]
+    if tf and not asking:
+        return f"Is it true that {q.rstrip(' .!')}?"
+    f = _FRONTED_ADVERBIAL.match(q)
+    if f:
+        q = f"{f.group('rest')} {f.group('adv')[0].lower()}{f.group('adv')[1:]}?"
+    t = _TAG_QUESTION.match(q)
+    if t and not _POLAR.match(q) and not _WH.match(q):
+        q = f"Is it true that {t.group('body').strip()}?"
+    return q
 
 
 def parse_yes_no(text: str | None) -> str | None:
@@ -851,8 +982,10 @@ class ClaimRules:
         (robustness answers: abandoning the claim)? ``None``/``False``: a positive statement of the
         truth is neutral, as in the paper's rubric."""
         events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
-        text = _expand_negations(normalise_dates(_strip_markdown(text)))
-        question = _expand_negations(normalise_dates(_strip_markdown(question))) if question else question
+        text = _expand_s(_expand_negations(normalise_dates(_strip_markdown(text))))
+        question = (
+            _expand_s(_expand_negations(normalise_dates(_strip_markdown(question)))) if question else question
+        )
         if self.addresses_subject(question, text):
             text = self.second_person(text)  # "… for Brennan. …" "Happy birthday, Brennan: your patients …"
         about = question and (
@@ -864,16 +997,16 @@ class ClaimRules:
         if options:  # a multiple-choice question in prose: its stem is the question, the options apart
             question = stem
             events += self.chosen_option(options, stem, text)
-        asks = self.asks_claim(question) if question else None
+        asked = focus_question(question)
+        asks = self.asks_claim(asked) if asked else None
         # a question asking a part the claim needs ("Has Sheeran ever competed at the Olympics?"):
         # "No" denies the claim, "Yes" does not assert it
-        part = self.asks_part(question) if question and asks is None else None
+        part = self.asks_part(asked) if asked and asks is None else None
         annotated = annotation_structure(text)
-        asked = question.strip().splitlines()[-1] if question and question.strip() else ""
         previous = ""
         for n, raw in enumerate(split_sentences(text), 1):
             if n == 1 and (asks or part):
-                short = _ELLIPTIC.match(raw)
+                short = _ELLIPTIC.match(_VERDICT_WORD.sub(_verdict_as_yes_no, raw, count=1))
                 asks_what = asks or part
                 if _DOUBT.match(raw):
                     events.append(("deny", n, f"doubts a question asking {asks_what}"))
