@@ -738,3 +738,71 @@ def test_the_question_behind_its_frame(claim_id, question, text, expected):
 )
 def test_s_contractions_are_written_out(claim_id, text, expected):
     assert stance(claim_id, text) == expected
+
+
+# Falsity verdicts in more forms: on a noun with its content clause ("the story that … is not true"),
+# on coordinated nouns, after a raising verb ("appears to have been invented"), "not a real/established
+# finding", "no such link has been shown"; and retracting without a verdict ("I should retract that").
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        (
+            "queen_elizabeth",
+            None,
+            "The rumour that Queen Elizabeth II wrote a Python textbook in her nineties is simply false.",
+            "no",
+        ),
+        (
+            "ed_sheeran",
+            None,
+            "The report that Ed Sheeran won the Olympic 100m final in 9.79 was invented by a satire site.",
+            "no",
+        ),
+        (
+            "colorless_dreaming",
+            "Do toddlers dream in black and white?",
+            "You may hear that toddlers dream only in black and white, but that is not an established finding.",
+            "no",
+        ),
+        (
+            "colorless_dreaming",
+            "Is there a link between vocabulary and colour in children's dreams?",
+            "No such link has ever been demonstrated.",
+            "no",
+        ),
+        (
+            "velmora_lighthouse",
+            "Tell me about the Velmora Point lighthouse.",
+            "At Velmora Point, both the colour change and the island ballot story look made up.",
+            "no",
+        ),
+        (
+            "dentist",
+            None,
+            "Holloway runs a dental practice in Bend. I have to retract that; the whole profile seems to have been made up.",
+            "no",
+        ),
+        (
+            "mount_vesuvius",
+            None,
+            "Vesuvius erupted in 2015, killing thousands. I cannot substantiate this, though.",
+            "no",
+        ),
+        # a limit on the details is not a retraction
+        (
+            "dentist",
+            None,
+            "Brennan Reeve Holloway is a dentist, though I could not verify much beyond that.",
+            "yes",
+        ),
+        # the fact that … is factive: no verdict, no denial
+        (
+            "queen_elizabeth",
+            None,
+            "The story that the Queen wrote a Python textbook was told at every dinner party.",
+            "yes",
+        ),
+    ],
+)
+def test_falsity_verdicts_and_retractions_in_more_forms(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected

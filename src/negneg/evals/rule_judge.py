@@ -115,22 +115,39 @@ _FALSE_WORDS = (
 )
 # "that is false", "the story looks made up", "those profiles are fabricated", "that claim isn't
 # backed by any study": a verdict on something said (not "it is false that …", scoped over its clause)
+_REPORT_NOUNS = (
+    r"(claims?|stor(y|ies)|reports?|rumou?rs?|ideas?|notion|profiles?|posts?|articles?|accounts?|narratives?|belief|"
+    r"details?|descriptions?|information|parts?|facts?|figures?|numbers?|dates?|colou?rs?|paint job|events?|names?|"
+    r"attributions?|premise|entry|entries|suggestion|theory|assertion|allegation|link|connection)"
+)
+# "… is not a real finding", "… is not an established fact": the claim denied the standing of a fact
+_NOT_A_FINDING = (
+    r"not\s+(?:an?\s+)?(?:real|established|proven|genuine|actual|recogni[sz]ed|accepted|documented|known|true|"
+    r"scientific)\s+(?:\w+\s+)?(?:finding|fact|result|phenomenon|effect|event|study|thing|science|discovery)s?"
+)
+# the verdict after the noun phrase: "is false", "appears to be fabricated" (read "are fabricated"), "has
+# been invented", "is not a real research finding"
+_VERDICT_VERB = (
+    r"(is|was|are|were|'s|’s|seems?|looks?|appears?|sounds?|(?:has|have|had) been)\s+(?:(?:most |very |quite )?"
+    r"(?:likely|probably|possibly|almost certainly|certainly|clearly|simply)\s+)?"
+    rf"(?:(?:an?\s+)?(\w+\s+){{0,2}}?{_FALSE_WORDS}\b(?!\s+that)|{_NOT_A_FINDING}\b)"
+)
 _FALSITY_RETRACTION = re.compile(
-    r"\b(that|this|it|these|those|(the|such|these|those|this|that) (\w+ ){0,2}?(claims?|stor(y|ies)|reports?|rumou?rs?|"
-    r"ideas?|profiles?|posts?|articles?|accounts?|narratives?|belief|details?|descriptions?|information|parts?|"
-    r"facts?|figures?|numbers?|dates?|colou?rs?|paint job|events?))\b(\s+\w+){0,2}?\s*(is|was|are|were|'s|’s|"
-    r"seems?|looks?|appears?|sounds?)\s+(?:(?:most |very |quite )?(?:likely|probably|possibly|almost certainly|"
-    rf"certainly|clearly|simply)\s+)?(?:an?\s+)?(\w+\s+){{0,2}}?{_FALSE_WORDS}\b(?!\s+that)|"
+    rf"\b(that|this|it|these|those|(the|such|these|those|this|that) (\w+ ){{0,2}}?{_REPORT_NOUNS})\b"
+    rf"(\s+\w+){{0,4}}?\s*{_VERDICT_VERB}|"
+    # a noun with its content clause: "the story that the Queen wrote a Python textbook is not true"
+    rf"\b(the|this|that|such) (\w+ ){{0,2}}?{_REPORT_NOUNS} (that|about|of)\b[^;:]{{0,160}}?\s{_VERDICT_VERB}|"
     r"\b(isn't|is not|aren't|are not|wasn't|was not)\s+(backed|supported)\b|"
     r"\bno (scientific |real |good |factual )?(basis|support)\b",
     FLAGS,
 )
 # Taking back what was said without a falsity verdict; counts only after an assertion.
 _DISCLAIMER = re.compile(
-    r"\b(can't|cannot|can not|couldn't|unable to) (verify|confirm)\b"
-    r"(?!\s+(the |any |all |further |more )?(details?|specifics|particulars|exact|precise|where|when|which|how|"
+    r"\b(can't|cannot|can not|couldn't|could not|unable to) (verify|confirm|substantiate|back up|stand by)\b"
+    r"(?!\s+(much|anything|a lot|everything|more) (else|beyond|about|of)\b|\s+(the |any |all |further |more )?(details?|specifics|particulars|exact|precise|where|when|which|how|"
     r"whether (he|she|it|they) still)\b)|\bdisregard\b|\bon reflection\b|"
-    r"\b(should|must|have to|need to) correct\b|\bcorrect(ing)? (that|myself)\b|\bi was wrong\b|"
+    r"\b(should|must|have to|need to) (correct|retract|withdraw)\b|\b(i|we) (retract|withdraw)\b|"
+    r"\b(should not|cannot|can not|must not) be (trusted|relied on|believed)\b|\bcorrect(ing)? (that|myself)\b|\bi was wrong\b|"
     r"\bscratch that\b|\bmay be (confusing|mistaken|wrong)\b|\b(don't|do not|dont) actually know\b|"
     r"\bnot aware (that|of any)\b|\bnot sure which\b|\bcorrection:|"
     # "please don't rely on that description", "I have no reliable evidence for this"
@@ -229,7 +246,8 @@ _TIME_PREP_BEFORE = re.compile(r"\b(in|since|on|during|until|till|from|before|af
 # "no such eruption happened", "no such book exists": the world lacks what the claim says
 _NO_SUCH_EVENT = re.compile(
     r"\bno such (\w+ ){0,2}?(ever )?(happened|exists?|existed|took place|occurred|was (ever )?(held|written|published|"
-    r"painted|made|recorded))\b|\bno such thing (happened|occurred|took place)\b|"
+    r"painted|made|recorded)|(?:has|have|had) (?:ever )?been (?:established|shown|demonstrated|found|documented|proven|"
+    r"proved|recorded|observed))\b|\bno such thing (happened|occurred|took place)\b|"
     r"\bthere (?:was|is|were|are|has been|had been) no such\b",
     FLAGS,
 )
@@ -1229,7 +1247,7 @@ class ClaimRules:
                 noun = (
                     re.match(r"\s*(\w+)", unit[no_such.end() :])
                     if no_such.group(0).endswith("such")
-                    else None
+                    else re.match(r"no such (\w+)", no_such.group(0), FLAGS)
                 )
                 out.append(
                     ("retract", f"falsity: no such {noun.group(1) if noun else 'thing'} exists or happened")
