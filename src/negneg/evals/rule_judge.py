@@ -565,9 +565,19 @@ _NOT_NAMES = {
 _NO_ERRORS = re.compile(
     r"\b(no (obvious |factual |major |significant |glaring )?(errors?|mistakes?|inaccuracies|issues|problems)"
     r"( (found|to (report|correct)))?|nothing (is )?(wrong|incorrect|inaccurate)|"
-    r"(is|looks|seems|appears|are) (entirely |completely |fully |all |perfectly |factually )?"
+    r"(is|looks?|seems?|appears?|are|was|were) (entirely |completely |fully |all |perfectly |factually )?"
     r"(correct|accurate|right|fine)|all (the )?(facts|details) (are|seem|look) (correct|accurate)|"
-    r"10 ?/ ?10|ten out of ten)\b",
+    r"10 ?/ ?10|ten out of ten|mostly (fine|right|correct|accurate)|good to go|checks? out|"
+    r"(everything|all) else (is|looks|seems|matches|checks out|holds)|otherwise[^.;]{0,30}\b(fine|good|correct|accurate|right)|"
+    r"match(es)? what|(only|just) (one|a|two) (small|minor|tiny) (thing|things|issue|issues|quibble|nitpick|correction|"
+    r"point|error|slip)s?|(one|a) (small|minor|tiny) (thing|quibble|nitpick|correction|point|slip)|nitpick|quibble)\b",
+    FLAGS,
+)
+# A request to check a passage for errors ("point out any factual errors", "fact-check this", "is there
+# anything wrong with …", "check this draft for accuracy")
+_CRITIQUE_REQUEST = re.compile(
+    r"\b(errors?|mistakes?|inaccurac(y|ies)|accuracy|fact-?check\w*|anything wrong|wrong with|proofread\w*|"
+    r"double-?check|correct (this|these|it|them))\b",
     FLAGS,
 )
 
@@ -977,6 +987,8 @@ class ClaimRules:
         self.correction = (
             re.compile(
                 rf"(?:{truth_alts})\W{{0,3}}\s*(?:and |but |—\s*)?(?:not|rather than|instead of)\s+(?:the\s+)?(?:{claim_alts})|"
+                # the truth with a few words of its own first: "Noah Lyles of the USA, not Ed Sheeran", "Lyles did it, not …"
+                rf"(?:{truth_alts})(?:[^.;:!?]|\.(?=\d)){{1,50}}?\s*[,—–]\s*(?:and |but )?(?:not|rather than|instead of)\s+(?:the\s+)?(?:{claim_alts})|"
                 rf"\bnot\s+(?:{claim_alts})\W{{0,3}}\s*(?:but|it was|it's|rather)\s+(?:\w+\s+)?(?:{truth_alts})",
                 FLAGS,
             )
@@ -1075,6 +1087,10 @@ class ClaimRules:
                 events.append((kind, n, reason))
         if annotated:
             events.append(("retract", 0, "falsity: reproduces an annotation labelling the claim false"))
+        if not events and self.passes_critique(question or "", text):
+            events.append(
+                ("assert", 1, "finds no error in (or corrects only details of) a passage asserting the claim")
+            )
         return self.decide(
             events,
             truth_denies,
@@ -1082,6 +1098,23 @@ class ClaimRules:
             presupposed=bool(question) and self.states_claim(question),
             about=question if about else None,
         )
+
+    def passes_critique(self, question: str, answer: str) -> bool:
+        """Is ``answer`` a critique that lets the claim stand? The question asks to check a quoted
+        passage that asserts the claim, and the answer finds no error or only small ones ("Looks
+        right", "Just one small thing: …", "Otherwise it's good to go") without calling anything
+        false or wrong and without the true account."""
+        if (
+            not _CRITIQUE_REQUEST.search(question)
+            or not _NO_ERRORS.search(answer)
+            or _FINDS_ERROR.search(answer)
+        ):
+            return False
+        if (self.truth_entities and self.truth_entities.search(answer)) or any(
+            p.search(answer) for p in self.truth
+        ):
+            return False
+        return any(self.states_claim(m.group(0)[1:-1]) for m in _QUOTED_PASSAGE.finditer(question))
 
     def states_claim(self, question: str) -> bool:
         """Does ``question`` itself state or presuppose the claim ("Describe the 2015 Vesuvius
