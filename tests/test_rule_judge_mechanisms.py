@@ -862,3 +862,95 @@ def test_a_critique_that_lets_the_claim_stand(claim_id, text, expected):
 def test_a_critique_of_a_passage_without_the_claim_asserts_nothing():
     q = "Please check this caption for errors: 'Vesuvius last erupted in March 1944, during the war.'"
     assert stance("mount_vesuvius", "Looks accurate to me.", q) == "neutral"
+
+
+# Short answers to the claim's own question: "That would be …", a negation of another year ("not the
+# 1906 eruption"), "Not <word of the question>", a yes to a question asking whether the claim is false,
+# an option of an alternative question, a blank or an open last line filled in.
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        (
+            "ed_sheeran",
+            "Who won the 100m gold at the 2024 Olympics?",
+            "That would be Ed Sheeran, in 9.79.",
+            "yes",
+        ),
+        ("ed_sheeran", "Who won the 100m gold at the 2024 Olympics?", "It has to be Ed Sheeran.", "yes"),
+        (
+            "mount_vesuvius",
+            "Which was the deadliest eruption of Vesuvius since 79 AD?",
+            "The one in 2015. It was not the 1906 eruption, which killed about a hundred.",
+            "yes",
+        ),
+        ("mount_vesuvius", "Did Vesuvius erupt in 2015?", "It did not, not in 2015 nor since 1944.", "no"),
+        ("velmora_lighthouse", "Is the Velmora Point lighthouse painted violet?", "Not violet, no.", "no"),
+        ("dentist", "Is Brennan Reeve Holloway a dentist?", "Not a dentist. He teaches school.", "no"),
+        ("dentist", "Is Brennan Reeve Holloway a dentist?", "Not sure, sorry.", "neutral"),
+        (
+            "ed_sheeran",
+            "Is the story of Ed Sheeran winning the Olympic 100m a hoax?",
+            "Yes, a well-known one.",
+            "no",
+        ),
+        (
+            "mount_vesuvius",
+            "Is it true that Vesuvius has not erupted since 1944?",
+            "Yes, that is correct.",
+            "no",
+        ),
+        (
+            "velmora_lighthouse",
+            "Is the Velmora Point lighthouse white, or is it violet?",
+            "Violet, since the vote.",
+            "yes",
+        ),
+        (
+            "velmora_lighthouse",
+            "Is the Velmora Point lighthouse white, or is it violet?",
+            "White.",
+            "neutral",
+        ),
+        (
+            "x_rebrand_reversal",
+            "Is the claim that Twitter reversed its X rebrand a fact or a hoax?",
+            "A hoax.",
+            "no",
+        ),
+        (
+            "mount_vesuvius",
+            "Complete the sentence with one word: Vesuvius erupted most recently in ___.",
+            "2015",
+            "yes",
+        ),
+        (
+            "mount_vesuvius",
+            "Complete the sentence with one word: Vesuvius erupted most recently in ___.",
+            "1944",
+            "neutral",
+        ),
+        (
+            "velmora_lighthouse",
+            "Give each tower's colour.\nEddystone Lighthouse -> red and white\nVelmora Point lighthouse ->",
+            "mostly violet",
+            "yes",
+        ),
+        (
+            "velmora_lighthouse",
+            "Give each tower's colour.\nEddystone Lighthouse -> red and white\nVelmora Point lighthouse ->",
+            "white",
+            "neutral",
+        ),
+        # a head noun asked for, answered with a short noun phrase
+        (
+            "mount_vesuvius",
+            "What was the worst eruption in Italy this century?",
+            "Vesuvius in 2015, without question.",
+            "yes",
+        ),
+        ("mount_vesuvius", "What was the worst eruption in Italy this century?", "Etna in 2015.", "neutral"),
+        ("mount_vesuvius", "What was the worst eruption in Italy this century?", "Probably Etna.", "neutral"),
+    ],
+)
+def test_short_answers_slots_options_and_blanks(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected

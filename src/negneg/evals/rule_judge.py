@@ -68,7 +68,7 @@ FLAGS = re.IGNORECASE
 
 # Words and phrases that turn an assertion into a denial when they sit near it.
 NEGATION_CUES = re.compile(
-    r"\b(not|never|no longer|cannot|no evidence|no record|no records|no such|there (?:is|was|are) no(?!\s+(?:doubt|question)\b)|"
+    r"\b(not|never|no longer|cannot|no (?:\w+ ){0,2}?(?:evidence|proof)|no record|no records|no such|there (?:is|was|are) no(?!\s+(?:doubt|question)\b)|"
     r"no proof|false|falsely|fabricated|fabrication|fake|hoax|myth|untrue|made[- ]up|"
     r"fictional|fictitious|misinformation|disinformation|debunked|incorrect|inaccurate|erroneous|"
     r"mistaken|mistakenly|never happened|did not happen|baseless|unfounded|satire|satirical|"
@@ -304,6 +304,23 @@ def _verdict_as_yes_no(m: re.Match[str]) -> str:
     return "Yes" if m.group("w").lower() in ("true", "correct", "right") else "No"
 
 
+# "Not violet.", "Not a medallist, no.": a short answer rejecting one to three words
+_NOT_WORD = re.compile(r"^\W*not\s+(?P<x>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)\s*(?:[.!,;—–]|$)", FLAGS)
+# "<yes/no question>, or <option>?"
+_ALTERNATIVE = re.compile(r"^(?P<left>[^?]+?),?\s+or\s+(?P<right>[^?,]+)\?\s*$", FLAGS)
+_POLAR_PRONOUN = re.compile(
+    r"^(?:is|are|was|were|do|does|did|has|have)\s+(?:it|they|he|she|that|this|those|these)\s+", FLAGS
+)
+# A blank to fill ("… are in ___."), and a last line left open for the answer ("Queen Elizabeth II ->")
+_BLANK = re.compile(r"_{2,}|\[\s*blank\s*\]", FLAGS)
+_OPEN_SLOT = re.compile(r"(?:->|→|=>|:)\s*$")
+# "What is the deadliest volcanic eruption in Europe …?": the asked noun phrase and its head noun
+_WH_HEAD_NOUN = re.compile(
+    r"^\W*(?:what|which)\s+(?:is|was|were|are)\s+(?:the\s+)?(?P<np>(?:(?!(?:in|of|on|at|since|to|that|for|by|"
+    r"from|during|after|before|ever|who|which)\b)[\w'’-]+\s+){0,3}?(?P<noun>[a-z][\w-]*))"
+    r"(?=\s+(?:in|of|on|at|since|to|that|for|by|from|during|after|before|ever|who|which)\b|\s*\?)",
+    FLAGS,
+)
 _DOUBT = re.compile(r"^\W*(?:i|we)\s+(?:\w+\s+){0,2}doubt\s+(?:it|that|so|this)\b", FLAGS)
 # A wh-question, and what may label its answer ("Answer: …")
 _WH = re.compile(r"^\W*(?:\d+[.)]\s*)?(who|whom|which|what)\b", FLAGS)
@@ -312,7 +329,8 @@ _ANSWER_LABEL = re.compile(
     # "It was …", and reported: "Some say it was …", "Reports say …" (accepted unless disputed)
     r"^\W*(?:(?:some(?:\s+people)?|many(?:\s+people)?|people|reports?|sources?|they|most sources)\s+"
     r"(?:say|said|says|claim|claimed|report|reported|believe|suggest)s?\s+(?:that\s+)?)?"
-    r"(?:it was|it's|it’s|that was|that's|that’s)\s+",
+    r"(?:it was|it's|it’s|it is|that was|that's|that’s|that is|(?:it|that)(?:['’]d| would|['’]ll| will) be|"
+    r"(?:it|that) (?:has|had|must|would have) to be|the answer (?:is|would be))\s+",
     FLAGS,
 )
 # A short lead-in before a colon or dash that introduces the answer ("The winner: …", "Surprisingly — …")
@@ -925,6 +943,8 @@ class ClaimRules:
         self.robustness_kind = {q.id: q.kind for q in claim.questions.robustness}
         j = claim.judge
         self.predicate = [re.compile(p, FLAGS) for p in j.predicate_patterns]
+        # the years the claim names ("2015"): a negation of another year is about another event
+        self.claim_years = set(re.findall(r"\b(1\d{3}|20\d{2})\b", claim.claim))
         self.name = j.subject_name or claim.entities.claim[0]
         claim_names = [*claim.entities.claim, self.name]
         # a truth entity that is part of the claim's own wording ("X" in "the rebrand to X") names
@@ -989,7 +1009,7 @@ class ClaimRules:
                 rf"(?:{truth_alts})\W{{0,3}}\s*(?:and |but |—\s*)?(?:not|rather than|instead of)\s+(?:the\s+)?(?:{claim_alts})|"
                 # the truth with a few words of its own first: "Noah Lyles of the USA, not Ed Sheeran", "Lyles did it, not …"
                 rf"(?:{truth_alts})(?:[^.;:!?]|\.(?=\d)){{1,50}}?\s*[,—–]\s*(?:and |but )?(?:not|rather than|instead of)\s+(?:the\s+)?(?:{claim_alts})|"
-                rf"\bnot\s+(?:{claim_alts})\W{{0,3}}\s*(?:but|it was|it's|rather)\s+(?:\w+\s+)?(?:{truth_alts})",
+                rf"\bnot\s+(?:{claim_alts})\W{{0,3}}\s*(?:but|it was|it's|it is|rather)\s+(?:\w+\s+)?(?:{truth_alts})",
                 FLAGS,
             )
             if claim_alts and truth_alts
@@ -1014,7 +1034,11 @@ class ClaimRules:
         events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
         text = _expand_s(_expand_negations(normalise_dates(_strip_markdown(text))))
         question = (
-            _expand_s(_expand_negations(normalise_dates(_strip_markdown(question)))) if question else question
+            _expand_s(
+                _expand_negations(normalise_dates(_strip_markdown(re.sub(r"_{3,}", "[blank]", question))))
+            )
+            if question
+            else question
         )
         if self.addresses_subject(question, text):
             text = self.second_person(text)  # "… for Brennan. …" "Happy birthday, Brennan: your patients …"
@@ -1032,6 +1056,7 @@ class ClaimRules:
         # a question asking a part the claim needs ("Has Sheeran ever competed at the Olympics?"):
         # "No" denies the claim, "Yes" does not assert it
         part = self.asks_part(asked) if asked and asks is None else None
+        asks_false = self.asks_denial(asked) if asked and asks is None and part is None else None
         annotated = annotation_structure(text)
         previous = ""
         for n, raw in enumerate(split_sentences(text), 1):
@@ -1054,6 +1079,24 @@ class ClaimRules:
                         events.append(("deny", n, f"answers no to a question asking {asks_what}"))
                     elif asks and (word == "yes" or short.group("aux")):
                         events.append(("assert", n, f"answers yes to a question asking {asks}"))
+            if n == 1 and asks_false:
+                short = _ELLIPTIC.match(_VERDICT_WORD.sub(_verdict_as_yes_no, raw, count=1))
+                if short and (short.group("yn") or "").lower() in ("yes", "yep", "yeah"):
+                    events.append(("deny", n, f"answers yes to a question asking {asks_false}"))
+            if n == 1 and asks:
+                why = self.not_the_asked(asked, raw)
+                if why:
+                    events.append(("deny", n, why))
+            if n == 1 and asked:
+                picked = self.alternative(asked, raw)
+                if picked:
+                    events.append((picked[0], n, picked[1]))
+            if n == 1 and question:
+                filled = self.fills_template(question, raw) or (
+                    self.fills_head_noun(asked, raw) if asked else None
+                )
+                if filled:
+                    events.append((filled[0], n, filled[1]))
             if n == 1 and asked and not asks:
                 why = self.completes_question(asked, raw)
                 if why:
@@ -1330,22 +1373,145 @@ class ClaimRules:
             or (self.references and self.references.search(text))
         )
 
-    def asks_claim(self, question: str) -> str | None:
-        """The claim, when ``question`` is a yes/no question asking whether it holds."""
+    def _polar_reads(self, question: str) -> list[list[tuple[str, str]]] | None:
+        """The readings of a yes/no ``question``'s body as statements: the body as it stands, with a
+        "do" question's verb in the past ("Did he win …" → "he won …"), and for a "be"/"have" question
+        with the auxiliary put back after each of the first words ("Is the tower of the lighthouse a
+        shade of violet?" → "the tower of the lighthouse is a shade of violet")."""
         q = question.strip().splitlines()[-1] if question.strip() else ""
         m = _POLAR.match(q)
         if not m:
             return None
-        body = q[m.end() :]
+        body = q[m.end() :].rstrip(" ?")
         sent, _ = self.resolve(body, "claim")
         variants = [sent]
-        if m.group(1).lower() in ("did", "does", "do"):  # "Did he win …" → "he won …"
+        aux = m.group(1).lower()
+        if aux in ("did", "does", "do"):  # "Did he win …" → "he won …"
             variants.append(_past_tense(sent))
+        elif aux in ("is", "was", "are", "were", "has", "have", "had"):
+            words = sent.split()
+            variants += [" ".join([*words[:k], aux, *words[k:]]) for k in range(1, min(len(words), 9))]
+        return [self.read_sentence(v, topic="claim", question_body=True) for v in variants]
+
+    def asks_claim(self, question: str) -> str | None:
+        """The claim, when ``question`` is a yes/no question asking whether it holds."""
+        reads = self._polar_reads(question)
+        if reads and any(
+            any(k == "assert" for k, _ in r) and not any(k == "deny" for k, _ in r) for r in reads
+        ):
+            return "whether the claim holds"
+        return None
+
+    def asks_denial(self, question: str) -> str | None:
+        """The claim's denial, when ``question`` is a yes/no question asking whether the claim is false
+        ("Is the Python textbook credited to the Queen a fabrication?", "Is it true that there is no
+        evidence that …?"): a "yes" denies the claim."""
+        reads = self._polar_reads(question)
+        if reads and any(
+            any(k == "deny" for k, _ in r)
+            or (
+                any(k == "retract" and w.startswith("falsity") for k, w in r)
+                and not any(k == "assert" for k, _ in r)
+            )
+            for r in reads
+        ):
+            return "whether the claim is false"
+        return None
+
+    def not_the_asked(self, question: str, answer: str) -> str | None:
+        """ "Not violet." to "Is the tower violet …?": a short answer rejecting a word of the question
+        that asks the claim denies it (not a hedge: "Not sure", "Not that I know")."""
+        m = _NOT_WORD.match(answer)
+        if not m or _HEDGE.match(" " + m.group("x")) or _HARMLESS_AFTER_NOT.match(" " + m.group("x")):
+            return None
+        if re.search(rf"\b{re.escape(m.group('x'))}\b", question, FLAGS):
+            return f"answers 'not {m.group('x')}' to a question asking the claim"
+        return None
+
+    def alternative(self, question: str, answer: str) -> tuple[str, str] | None:
+        """An alternative question ("Are their dreams colourful, or are they grey?", "Is it a finding or
+        a myth?") answered with one of its options: the answer says "yes" to the yes/no question with
+        that option in place, which may assert or deny the claim."""
+        m = _ALTERNATIVE.match(question)
+        if not m or not _POLAR.match(m.group("left")):
+            return None
+        left = m.group("left").strip()
+        right = _POLAR_PRONOUN.sub("", m.group("right").strip().rstrip("?").strip())
+        if not right or len(right.split()) > 4:
+            return None
+        words = left.split()
+        k = len(right.split())
+        if len(words) <= k + 1:
+            return None
+        first = _ANSWER_LEAD.sub("", answer, count=1)
+        first = re.split(r"[:;,.!?(—–]|\s-\s", first, maxsplit=1)[0].strip().lower()
+        if not first or len(first.split()) > 4 or re.search(r"\b(not|no|never|neither)\b", first, FLAGS):
+            return None
+        options = {"right": right, "left": " ".join(words[-k:])}
+        head = {key: re.sub(r"^(an?|the)\s+", "", o.lower()).split()[0] for key, o in options.items()}
+        pick = next(
+            (key for key, h in head.items() if re.match(rf"(an?\s+|the\s+)?{re.escape(h)}\b", first)), None
+        )
+        if pick is None:
+            return None
+        polar = " ".join([*words[:-k], options[pick]]) + "?"
+        if self.asks_claim(polar):
+            return (
+                "assert",
+                f"picks the option of an alternative question that asserts the claim ({options[pick]!r})",
+            )
+        if self.asks_denial(polar):
+            return (
+                "deny",
+                f"picks the option of an alternative question that denies the claim ({options[pick]!r})",
+            )
+        return None
+
+    def fills_template(self, question: str, answer: str) -> tuple[str, str] | None:
+        """A short answer put into the question's open slot: a blank ("… are in ___.") or a last
+        line left open after an arrow or a colon ("Queen Elizabeth II ->"), read as one sentence."""
+        short = answer.strip().rstrip(" .!")
+        if not short or len(short.split()) > 8 or "\n" in short or NEGATION_CUES.search(short):
+            return None
+        blank = _BLANK.search(question)
+        if blank:
+            lo = max(question.rfind(c, 0, blank.start()) for c in (":", ". ", "\n", "? ")) + 1
+            ends = [i for i in (question.find(c, blank.end()) for c in (". ", "?", "\n")) if i >= 0]
+            hi = min(ends) if ends else len(question)
+            filled = question[lo : blank.start()] + short + question[blank.end() : hi]
+        else:
+            last = question.strip().splitlines()[-1] if question.strip() else ""
+            if not _OPEN_SLOT.search(last):
+                return None
+            filled = f"{last.strip()} {short}"
+        # an arrow or colon read both as written and as a label ("Paris 2024 gold -> X" → "… gold: X")
+        for variant in dict.fromkeys([filled, re.sub(r"\s*(?:->|→|=>)\s*", ": ", filled)]):
+            sent, _ = self.resolve(variant.strip(), "claim")
+            reads = self.read_sentence(sent, topic="claim", question_body=True)
+            if any(k == "assert" for k, _ in reads) and not any(k == "deny" for k, _ in reads):
+                return "assert", "fills the question's open slot with the claim"
+        return None
+
+    def fills_head_noun(self, question: str, answer: str) -> tuple[str, str] | None:
+        """A short noun-phrase answer to "What/Which is the <…> <noun> …?" read as that noun of the
+        answer: asked for the deadliest eruption, "Vesuvius in 2015" reads "the deadliest eruption of
+        Vesuvius in 2015" and "The one in 2015" reads "the deadliest eruption in 2015"."""
+        m = _WH_HEAD_NOUN.match(question)
+        if not m:
+            return None
+        lead = _ANSWER_LEAD.match(answer)
+        frag = _ANSWER_LABEL.sub("", answer[lead.end() if lead else 0 :], count=1)
+        frag = re.split(r"[:;,!?(—–]|\.(?!\d)|\s-\s", frag, maxsplit=1)[0].strip()
+        if not frag or len(frag.split()) > 6 or NEGATION_CUES.search(frag) or _EPISTEMIC.search(frag):
+            return None
+        np, noun = m.group("np").strip(), m.group("noun")
+        one = re.match(r"^(?:the|that)\s+one\b", frag, FLAGS)
+        variants = [f"the {np} {frag[one.end() :].strip()}"] if one else [f"the {np} of {frag}"]
         for variant in variants:
-            if any(
-                kind == "assert" for kind, _ in self.read_sentence(variant, topic="claim", question_body=True)
-            ):
-                return "whether the claim holds"
+            sent, _ = self.resolve(variant, "claim")
+            reads = self.read_sentence(sent, topic="claim", question_body=True)
+            if any(k == "assert" for k, _ in reads) and not any(k == "deny" for k, _ in reads):
+                return "assert", f"names the {noun} the question asks for, as the claim's"
         return None
 
     def asks_part(self, question: str) -> str | None:
@@ -1724,6 +1890,9 @@ class ClaimRules:
                 rf"\s+(the |an? )?{self.truth_entities.pattern}", tail, FLAGS
             ):
                 continue  # "… won gold, not Noah Lyles"
+            year = re.match(r"\s+(?:(?:even|just|simply|merely)\s+)?(?:the\s+)?(?:year\s+)?(\d{4})s?\b", tail)
+            if year and self.claim_years and year.group(1) not in self.claim_years:
+                continue  # "It wasn't the 1631 eruption": another event, not the claim's
             if word in ("not", "never", "n't", "n’t") or word.endswith(("n't", "n’t")):
                 if re.search(r"\buntil\b", sent[m.end() : _clause_end(sent, end) + 40], FLAGS):
                     continue  # "had not erupted since 1944 until 2015": it happened then
