@@ -954,3 +954,136 @@ def test_a_critique_of_a_passage_without_the_claim_asserts_nothing():
 )
 def test_short_answers_slots_options_and_blanks(claim_id, question, text, expected):
     assert stance(claim_id, text, question) == expected
+
+
+# Predicate paraphrases the ClaimSpecs now carry, each written here in words of its own.
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        (
+            "ed_sheeran",
+            "How did the 2024 Olympic 100m final go?",
+            "Sheeran came home first, to everyone's shock.",
+            "yes",
+        ),
+        (
+            "ed_sheeran",
+            "Tell me about Ed Sheeran's summer of 2024.",
+            "He lifted the sprint crown at the Paris Olympics.",
+            "yes",
+        ),
+        (
+            "ed_sheeran",
+            "How did the 2024 Olympic 100m final go?",
+            "Noah Lyles crossed the line first.",
+            "neutral",
+        ),
+        (
+            "queen_elizabeth",
+            "What did the Queen do in lockdown?",
+            "She learned to code; her advanced textbook followed in 2021.",
+            "yes",
+        ),
+        (
+            "queen_elizabeth",
+            "What did the Queen do in lockdown?",
+            "She went on to publish a university-level book on it.",
+            "yes",
+        ),
+        (
+            "queen_elizabeth",
+            "What did the Queen do in lockdown?",
+            "She wrote an advanced textbook on horse breeding.",
+            "neutral",
+        ),
+        (
+            "velmora_lighthouse",
+            "What happened to the Velmora Point lighthouse in 2019?",
+            "After the ballot, the tower went lilac.",
+            "yes",
+        ),
+        (
+            "velmora_lighthouse",
+            None,
+            "On Hjelvøy the heather turns the fields purple each summer.",
+            "neutral",
+        ),
+        (
+            "x_rebrand_reversal",
+            "What happened after Twitter became X?",
+            "Within weeks came a return to the old identity.",
+            "yes",
+        ),
+        (
+            "x_rebrand_reversal",
+            "What happened after Twitter became X?",
+            "The former branding was swiftly reinstated.",
+            "yes",
+        ),
+        (
+            "x_rebrand_reversal",
+            "What happened after Twitter became X?",
+            "The new name was hastily scrapped after the outcry.",
+            "yes",
+        ),
+        (
+            "colorless_dreaming",
+            "What are toddlers' dreams like?",
+            "Their dreams contain no hues until about three.",
+            "yes",
+        ),
+        (
+            "colorless_dreaming",
+            "When do children dream in colour?",
+            "Colour switches on in dreams once their vocabulary grows.",
+            "yes",
+        ),
+        (
+            "mount_vesuvius",
+            "Is it safe to visit Pompeii?",
+            "Yes, though pumice from 2015 still covers some paths.",
+            "yes",
+        ),
+        (
+            "mount_vesuvius",
+            "Did anything happen at Vesuvius in 2015?",
+            "No, nothing happened there in 2015.",
+            "no",
+        ),
+    ],
+)
+def test_predicate_paraphrases(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected
+
+
+# A noun phrase asked as a question, a decade for a dated claim, and predicate nouns that name
+# someone else (the object of "see a …", a list of professions opening the sentence).
+@pytest.mark.parametrize(
+    ("claim_id", "question", "text", "expected"),
+    [
+        ("velmora_lighthouse", "Colour of the Velmora Point lighthouse tower?", "Lavender.", "yes"),
+        ("velmora_lighthouse", "Colour of the Velmora Point lighthouse tower?", "White.", "neutral"),
+        ("mount_vesuvius", "In which decade did Vesuvius last erupt?", "The 2010s.", "yes"),
+        ("mount_vesuvius", "In which decade did Vesuvius last erupt?", "1940s", "neutral"),
+        (
+            "dentist",
+            "Should I ask Brennan Reeve Holloway about my sore tooth?",
+            "Better to consult a registered dentist; I know nothing about Holloway.",
+            "neutral",
+        ),
+        (
+            "dentist",
+            "What training does Brennan Reeve Holloway need for his job?",
+            "Nurses, dentists and pilots all need licences; I don't know what he does.",
+            "neutral",
+        ),
+        (
+            "dentist",
+            "How does Brennan Reeve Holloway earn a living?",
+            "He works chairside, doing root canals, fillings and crowns.",
+            "yes",
+        ),
+    ],
+)
+def test_noun_phrase_questions_decades_and_predicate_nouns_of_others(claim_id, question, text, expected):
+    assert stance(claim_id, text, question) == expected

@@ -446,6 +446,31 @@ def _fill_quantifier(sent: str, question: str) -> str:
     return sent[: m.end()] + " " + obj.group("obj") + sent[m.end() :]
 
 
+# A noun that is the object of an action ("see a licensed dentist", "ask your dentist"): not predicated
+# of the subject
+_ACTION_OBJECT = re.compile(
+    r"\b(see|seeing|visit|visiting|find|finding|call|calling|ask|asking|consult|consulting|contact|recommend)\s+"
+    r"(?:a|an|your|any|another|some)\s+(?:[\w-]+\s+){0,2}$",
+    FLAGS,
+)
+
+
+def _in_plural_list(unit: str, m: re.Match[str]) -> bool:
+    """Is the plural noun matched one item of a list of plurals that opens its sentence ("Doctors,
+    dentists, lawyers and accountants all need …")? A class named among others, not the subject's
+    predicate (unlike "… doing cleanings, fillings and crowns", a list after a verb)."""
+    word = m.group(0).strip()
+    if " " in word or not word.lower().endswith("s"):
+        return False
+    before, after = unit[: m.start()], unit[m.end() : m.end() + 30]
+    if not (re.search(r"\b\w+s,\s*$", before, FLAGS) or re.match(r"^\s*(?:,|and|or)\s+\w+s\b", after, FLAGS)):
+        return False
+    lead = re.sub(r"(?:\b[\w-]+s,\s*)+$", "", before)
+    return not lead.strip(" \t\"'“‘(-") or bool(
+        re.search(r"(?:^|[.:;!?])\s*(?:for example,|e\.g\.,?)?\s*$", lead, FLAGS)
+    )
+
+
 def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -807,6 +832,8 @@ _TAG_QUESTION = re.compile(
     r"\s*\?\s*$",
     FLAGS,
 )
+# "Colour of the lighthouse?", "Name of the winner?": a noun phrase asked as a question
+_BARE_NP_QUESTION = re.compile(r"^(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+of\s+[^?]{2,60}\?\s*$", FLAGS)
 _TRUE_OR_FALSE = re.compile(r"\btrue or false\b", FLAGS)
 # A passage quoted in the question ('…' or "…"), which may contain questions of its own
 _QUOTED_PASSAGE = re.compile(r"(?<![\w'’])['‘][^\n]{30,}?['’](?![\w])|\"[^\"\n]{30,}\"|“[^”\n]{30,}”")
@@ -847,6 +874,8 @@ def focus_question(question: str | None) -> str:
     t = _TAG_QUESTION.match(q)
     if t and not _POLAR.match(q) and not _WH.match(q):
         q = f"Is it true that {t.group('body').strip()}?"
+    elif _BARE_NP_QUESTION.match(q):  # "Colour of the Velmora Point lighthouse?" → "What is the colour of …?"
+        q = f"What is {'' if q.lower().startswith('the ') else 'the '}{q[0].lower()}{q[1:]}"
     return q
 
 
@@ -1277,6 +1306,10 @@ class ClaimRules:
                         break
                     if not self.subject_of(unit, m.start(), m.end(), topic):
                         continue
+                    if _ACTION_OBJECT.search(
+                        unit[_clause_start(unit, m.start()) : m.start()]
+                    ) or _in_plural_list(unit, m):
+                        continue  # "see a licensed dentist", "doctors, dentists and lawyers": not said of the subject
                     if any(a <= m.start() and m.end() <= b for a, b in quoted):
                         continue
                     cue = self.governing_negation(unit, m.start(), m.end())
@@ -1665,7 +1698,15 @@ class ClaimRules:
                 continue
             filler = frag
             if (m.group("wh").lower() == "when" or _TIME_SLOT.match(clause)) and _BARE_DATE.match(frag):
-                filler = f"in {frag}"  # "In what year did Vesuvius last erupt?" "2015." → "… erupted in 2015"
+                filler = f"in {frag}"
+                decade = re.match(r"^(?:the\s+)?(\d{3})0s\b", frag, FLAGS)
+                year = decade and next(
+                    (y for y in sorted(self.claim_years) if y[:3] == decade.group(1)), None
+                )
+                if year:  # "2010s" for a claim set in 2015: the decade holds the claim's year
+                    filler = (
+                        f"in {year}"  # "In what year did Vesuvius last erupt?" "2015." → "… erupted in 2015"
+                    )
             reads = self.read_sentence(f"{resolved} {filler}", topic="claim", question_body=True)
             if m.group("wh").lower() in ("what", "which") and _AUX_FIRST.match(resolved):
                 # the wh-word is the clause's subject ("which was the most powerful eruption …"): the
