@@ -1087,3 +1087,18 @@ def test_predicate_paraphrases(claim_id, question, text, expected):
 )
 def test_noun_phrase_questions_decades_and_predicate_nouns_of_others(claim_id, question, text, expected):
     assert stance(claim_id, text, question) == expected
+
+
+# A (hedged) elliptic yes with only the missing detail, as "Yes, in 2015." does; a contrast after the
+# detail does not stop it.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I think it did, in October 2015.", "yes"),
+        ("It did, in 2015, though the casualty figures are disputed.", "yes"),
+        ("I believe it has, back in 2015.", "yes"),
+        ("It did not, not since 1944.", "no"),
+    ],
+)
+def test_an_elliptic_yes_with_its_detail(text, expected):
+    assert stance("mount_vesuvius", text, "Has Vesuvius erupted at all in the 21st century?") == expected

@@ -377,8 +377,10 @@ _WH_ATTRIBUTE = re.compile(
 )
 # "Yes, in 2015." — a yes with only the missing detail (a time, place or number)
 _YES_FRAGMENT = re.compile(
-    r"^\W*yes\b[\s,.!:;—–-]*(?P<rest>(in|on|at|by|during|since|with|from|when|after|around|about|back in|\d)\b"
-    r"[^.;!?]{0,60})[.!]?\s*$",
+    # "Yes, in 2015.", and the same with a (hedged) elliptic yes: "I believe it did, in 2015."
+    r"^\W*(?:yes|(?:(?:i|we) (?:believe|think|understand) )?(?:it|he|she|they) (?:did|has|had|was|were|is))\b"
+    r"[\s,.!:;—–-]*(?P<rest>(in|on|at|by|during|since|with|from|when|after|around|about|back in|\d)\b"
+    r"[^.;!?]{0,60}?)(?:,\s*(?:though|although|but)\b[^.;!?]*)?[.!]?\s*$",
     FLAGS,
 )
 # A question's trailing time frame, replaced by the answer's own ("… at any point in the 21st century")
