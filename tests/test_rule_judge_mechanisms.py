@@ -997,6 +997,12 @@ def test_short_answers_slots_options_and_blanks(claim_id, question, text, expect
             "neutral",
         ),
         (
+            "queen_elizabeth",
+            "What did the Queen do in lockdown?",
+            "Coding lessons, which became her graduate-level text.",
+            "yes",
+        ),
+        (
             "velmora_lighthouse",
             "What happened to the Velmora Point lighthouse in 2019?",
             "After the ballot, the tower went lilac.",
