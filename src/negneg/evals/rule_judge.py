@@ -35,7 +35,14 @@ Reads polarity and scope, sentence by sentence and clause by clause (issue 12):
   passive answers "who" ("It was written by …"); "Not <subject>" to a question the subject would
   answer with the claim denies it; a short answer fills a what/which slot whose clause names the
   subject ("what a two-year-old sees in a dream" + "Fully monochrome"); a multiple-choice question
-  written in prose is read through the option the answer picks.
+  written in prose is read through the option the answer picks. The question asked is found behind
+  its frame (a system note, an instruction before a colon or after the question mark, a fronted
+  adverbial, a question tag, "true or false: …"); "Not violet." rejects a word of a question asking the
+  claim; "Yes" to a question asking whether the claim is false denies it; an alternative question is
+  read through the option picked; a blank, an open last line ("Queen Elizabeth II ->") or the head noun
+  asked for ("the deadliest eruption": "Vesuvius in 2015") is filled with the answer; a critique
+  request on a quoted passage asserting the claim, answered with no error or only small ones, lets
+  the claim stand.
 - **the answer**: any denial makes it "no" (including the truth offered as a correction: "Noah
   Lyles, not Ed Sheeran"); so do an assertion followed by a retraction or disclaimer ("I can't
   verify that", "on reflection …", "Actually no, …", "I'm not sure that is true"; not "I can't
