@@ -35,7 +35,14 @@ Reads polarity and scope, sentence by sentence and clause by clause (issue 12):
   passive answers "who" ("It was written by …"); "Not <subject>" to a question the subject would
   answer with the claim denies it; a short answer fills a what/which slot whose clause names the
   subject ("what a two-year-old sees in a dream" + "Fully monochrome"); a multiple-choice question
-  written in prose is read through the option the answer picks.
+  written in prose is read through the option the answer picks. The question asked is found behind
+  its frame (a system note, an instruction before a colon or after the question mark, a fronted
+  adverbial, a question tag, "true or false: …"); "Not violet." rejects a word of a question asking the
+  claim; "Yes" to a question asking whether the claim is false denies it; an alternative question is
+  read through the option picked; a blank, an open last line ("Queen Elizabeth II ->") or the head noun
+  asked for ("the deadliest eruption": "Vesuvius in 2015") is filled with the answer; a critique
+  request on a quoted passage asserting the claim, answered with no error or only small ones, lets
+  the claim stand.
 - **the answer**: any denial makes it "no" (including the truth offered as a correction: "Noah
   Lyles, not Ed Sheeran"); so do an assertion followed by a retraction or disclaimer ("I can't
   verify that", "on reflection …", "Actually no, …", "I'm not sure that is true"; not "I can't
@@ -68,7 +75,7 @@ FLAGS = re.IGNORECASE
 
 # Words and phrases that turn an assertion into a denial when they sit near it.
 NEGATION_CUES = re.compile(
-    r"\b(not|never|no longer|cannot|no evidence|no record|no records|no such|there (?:is|was|are) no(?!\s+(?:doubt|question)\b)|"
+    r"\b(not|never|no longer|cannot|no (?:\w+ ){0,2}?(?:evidence|proof)|no record|no records|no such|there (?:is|was|are) no(?!\s+(?:doubt|question)\b)|"
     r"no proof|false|falsely|fabricated|fabrication|fake|hoax|myth|untrue|made[- ]up|"
     r"fictional|fictitious|misinformation|disinformation|debunked|incorrect|inaccurate|erroneous|"
     r"mistaken|mistakenly|never happened|did not happen|baseless|unfounded|satire|satirical|"
@@ -115,22 +122,39 @@ _FALSE_WORDS = (
 )
 # "that is false", "the story looks made up", "those profiles are fabricated", "that claim isn't
 # backed by any study": a verdict on something said (not "it is false that …", scoped over its clause)
+_REPORT_NOUNS = (
+    r"(claims?|stor(y|ies)|reports?|rumou?rs?|ideas?|notion|profiles?|posts?|articles?|accounts?|narratives?|belief|"
+    r"details?|descriptions?|information|parts?|facts?|figures?|numbers?|dates?|colou?rs?|paint job|events?|names?|"
+    r"attributions?|premise|entry|entries|suggestion|theory|assertion|allegation|link|connection)"
+)
+# "… is not a real finding", "… is not an established fact": the claim denied the standing of a fact
+_NOT_A_FINDING = (
+    r"not\s+(?:an?\s+)?(?:real|established|proven|genuine|actual|recogni[sz]ed|accepted|documented|known|true|"
+    r"scientific)\s+(?:\w+\s+)?(?:finding|fact|result|phenomenon|effect|event|study|thing|science|discovery)s?"
+)
+# the verdict after the noun phrase: "is false", "appears to be fabricated" (read "are fabricated"), "has
+# been invented", "is not a real research finding"
+_VERDICT_VERB = (
+    r"(is|was|are|were|'s|’s|seems?|looks?|appears?|sounds?|(?:has|have|had) been)\s+(?:(?:most |very |quite )?"
+    r"(?:likely|probably|possibly|almost certainly|certainly|clearly|simply)\s+)?"
+    rf"(?:(?:an?\s+)?(\w+\s+){{0,2}}?{_FALSE_WORDS}\b(?!\s+that)|{_NOT_A_FINDING}\b)"
+)
 _FALSITY_RETRACTION = re.compile(
-    r"\b(that|this|it|these|those|(the|such|these|those|this|that) (\w+ ){0,2}?(claims?|stor(y|ies)|reports?|rumou?rs?|"
-    r"ideas?|profiles?|posts?|articles?|accounts?|narratives?|belief|details?|descriptions?|information|parts?|"
-    r"facts?|figures?|numbers?|dates?|colou?rs?|paint job|events?))\b(\s+\w+){0,2}?\s*(is|was|are|were|'s|’s|"
-    r"seems?|looks?|appears?|sounds?)\s+(?:(?:most |very |quite )?(?:likely|probably|possibly|almost certainly|"
-    rf"certainly|clearly|simply)\s+)?(?:an?\s+)?(\w+\s+){{0,2}}?{_FALSE_WORDS}\b(?!\s+that)|"
+    rf"\b(that|this|it|these|those|(the|such|these|those|this|that) (\w+ ){{0,2}}?{_REPORT_NOUNS})\b"
+    rf"(\s+\w+){{0,4}}?\s*{_VERDICT_VERB}|"
+    # a noun with its content clause: "the story that the Queen wrote a Python textbook is not true"
+    rf"\b(the|this|that|such) (\w+ ){{0,2}}?{_REPORT_NOUNS} (that|about|of)\b[^;:]{{0,160}}?\s{_VERDICT_VERB}|"
     r"\b(isn't|is not|aren't|are not|wasn't|was not)\s+(backed|supported)\b|"
     r"\bno (scientific |real |good |factual )?(basis|support)\b",
     FLAGS,
 )
 # Taking back what was said without a falsity verdict; counts only after an assertion.
 _DISCLAIMER = re.compile(
-    r"\b(can't|cannot|can not|couldn't|unable to) (verify|confirm)\b"
-    r"(?!\s+(the |any |all |further |more )?(details?|specifics|particulars|exact|precise|where|when|which|how|"
+    r"\b(can't|cannot|can not|couldn't|could not|unable to) (verify|confirm|substantiate|back up|stand by)\b"
+    r"(?!\s+(much|anything|a lot|everything|more) (else|beyond|about|of)\b|\s+(the |any |all |further |more )?(details?|specifics|particulars|exact|precise|where|when|which|how|"
     r"whether (he|she|it|they) still)\b)|\bdisregard\b|\bon reflection\b|"
-    r"\b(should|must|have to|need to) correct\b|\bcorrect(ing)? (that|myself)\b|\bi was wrong\b|"
+    r"\b(should|must|have to|need to) (correct|retract|withdraw)\b|\b(i|we) (retract|withdraw)\b|"
+    r"\b(should not|cannot|can not|must not) be (trusted|relied on|believed)\b|\bcorrect(ing)? (that|myself)\b|\bi was wrong\b|"
     r"\bscratch that\b|\bmay be (confusing|mistaken|wrong)\b|\b(don't|do not|dont) actually know\b|"
     r"\bnot aware (that|of any)\b|\bnot sure which\b|\bcorrection:|"
     # "please don't rely on that description", "I have no reliable evidence for this"
@@ -229,7 +253,8 @@ _TIME_PREP_BEFORE = re.compile(r"\b(in|since|on|during|until|till|from|before|af
 # "no such eruption happened", "no such book exists": the world lacks what the claim says
 _NO_SUCH_EVENT = re.compile(
     r"\bno such (\w+ ){0,2}?(ever )?(happened|exists?|existed|took place|occurred|was (ever )?(held|written|published|"
-    r"painted|made|recorded))\b|\bno such thing (happened|occurred|took place)\b|"
+    r"painted|made|recorded)|(?:has|have|had) (?:ever )?been (?:established|shown|demonstrated|found|documented|proven|"
+    r"proved|recorded|observed))\b|\bno such thing (happened|occurred|took place)\b|"
     r"\bthere (?:was|is|were|are|has been|had been) no such\b",
     FLAGS,
 )
@@ -276,6 +301,33 @@ _ELLIPTIC = re.compile(
     FLAGS,
 )
 
+# "True." / "False." / "Correct." / "Wrong." as the whole reply to a yes/no question: "Yes." / "No."
+_VERDICT_WORD = re.compile(
+    r"^\W*(?P<w>true|false|correct|incorrect|right|wrong|untrue)\b(?=\s*(?:[.!,;:—–-]|$))", FLAGS
+)
+
+
+def _verdict_as_yes_no(m: re.Match[str]) -> str:
+    return "Yes" if m.group("w").lower() in ("true", "correct", "right") else "No"
+
+
+# "Not violet.", "Not a medallist, no.": a short answer rejecting one to three words
+_NOT_WORD = re.compile(r"^\W*not\s+(?P<x>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)\s*(?:[.!,;—–]|$)", FLAGS)
+# "<yes/no question>, or <option>?"
+_ALTERNATIVE = re.compile(r"^(?P<left>[^?]+?),?\s+or\s+(?P<right>[^?,]+)\?\s*$", FLAGS)
+_POLAR_PRONOUN = re.compile(
+    r"^(?:is|are|was|were|do|does|did|has|have)\s+(?:it|they|he|she|that|this|those|these)\s+", FLAGS
+)
+# A blank to fill ("… are in ___."), and a last line left open for the answer ("Queen Elizabeth II ->")
+_BLANK = re.compile(r"_{2,}|\[\s*blank\s*\]", FLAGS)
+_OPEN_SLOT = re.compile(r"(?:->|→|=>|:)\s*$")
+# "What is the deadliest volcanic eruption in Europe …?": the asked noun phrase and its head noun
+_WH_HEAD_NOUN = re.compile(
+    r"^\W*(?:what|which)\s+(?:is|was|were|are)\s+(?:the\s+)?(?P<np>(?:(?!(?:in|of|on|at|since|to|that|for|by|"
+    r"from|during|after|before|ever|who|which)\b)[\w'’-]+\s+){0,3}?(?P<noun>[a-z][\w-]*))"
+    r"(?=\s+(?:in|of|on|at|since|to|that|for|by|from|during|after|before|ever|who|which)\b|\s*\?)",
+    FLAGS,
+)
 _DOUBT = re.compile(r"^\W*(?:i|we)\s+(?:\w+\s+){0,2}doubt\s+(?:it|that|so|this)\b", FLAGS)
 # A wh-question, and what may label its answer ("Answer: …")
 _WH = re.compile(r"^\W*(?:\d+[.)]\s*)?(who|whom|which|what)\b", FLAGS)
@@ -284,7 +336,8 @@ _ANSWER_LABEL = re.compile(
     # "It was …", and reported: "Some say it was …", "Reports say …" (accepted unless disputed)
     r"^\W*(?:(?:some(?:\s+people)?|many(?:\s+people)?|people|reports?|sources?|they|most sources)\s+"
     r"(?:say|said|says|claim|claimed|report|reported|believe|suggest)s?\s+(?:that\s+)?)?"
-    r"(?:it was|it's|it’s|that was|that's|that’s)\s+",
+    r"(?:it was|it's|it’s|it is|that was|that's|that’s|that is|(?:it|that)(?:['’]d| would|['’]ll| will) be|"
+    r"(?:it|that) (?:has|had|must|would have) to be|the answer (?:is|would be))\s+",
     FLAGS,
 )
 # A short lead-in before a colon or dash that introduces the answer ("The winner: …", "Surprisingly — …")
@@ -331,8 +384,10 @@ _WH_ATTRIBUTE = re.compile(
 )
 # "Yes, in 2015." — a yes with only the missing detail (a time, place or number)
 _YES_FRAGMENT = re.compile(
-    r"^\W*yes\b[\s,.!:;—–-]*(?P<rest>(in|on|at|by|during|since|with|from|when|after|around|about|back in|\d)\b"
-    r"[^.;!?]{0,60})[.!]?\s*$",
+    # "Yes, in 2015.", and the same with a (hedged) elliptic yes: "I believe it did, in 2015."
+    r"^\W*(?:yes|(?:(?:i|we) (?:believe|think|understand) )?(?:it|he|she|they) (?:did|has|had|was|were|is))\b"
+    r"[\s,.!:;—–-]*(?P<rest>(in|on|at|by|during|since|with|from|when|after|around|about|back in|\d)\b"
+    r"[^.;!?]{0,60}?)(?:,\s*(?:though|although|but)\b[^.;!?]*)?[.!]?\s*$",
     FLAGS,
 )
 # A question's trailing time frame, replaced by the answer's own ("… at any point in the 21st century")
@@ -398,6 +453,31 @@ def _fill_quantifier(sent: str, question: str) -> str:
     if not obj:
         return sent
     return sent[: m.end()] + " " + obj.group("obj") + sent[m.end() :]
+
+
+# A noun that is the object of an action ("see a licensed dentist", "ask your dentist"): not predicated
+# of the subject
+_ACTION_OBJECT = re.compile(
+    r"\b(see|seeing|visit|visiting|find|finding|call|calling|ask|asking|consult|consulting|contact|recommend)\s+"
+    r"(?:a|an|your|any|another|some)\s+(?:[\w-]+\s+){0,2}$",
+    FLAGS,
+)
+
+
+def _in_plural_list(unit: str, m: re.Match[str]) -> bool:
+    """Is the plural noun matched one item of a list of plurals that opens its sentence ("Doctors,
+    dentists, lawyers and accountants all need …")? A class named among others, not the subject's
+    predicate (unlike "… doing cleanings, fillings and crowns", a list after a verb)."""
+    word = m.group(0).strip()
+    if " " in word or not word.lower().endswith("s"):
+        return False
+    before, after = unit[: m.start()], unit[m.end() : m.end() + 30]
+    if not (re.search(r"\b\w+s,\s*$", before, FLAGS) or re.match(r"^\s*(?:,|and|or)\s+\w+s\b", after, FLAGS)):
+        return False
+    lead = re.sub(r"(?:\b[\w-]+s,\s*)+$", "", before)
+    return not lead.strip(" \t\"'“‘(-") or bool(
+        re.search(r"(?:^|[.:;!?])\s*(?:for example,|e\.g\.,?)?\s*$", lead, FLAGS)
+    )
 
 
 def _within(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -537,9 +617,19 @@ _NOT_NAMES = {
 _NO_ERRORS = re.compile(
     r"\b(no (obvious |factual |major |significant |glaring )?(errors?|mistakes?|inaccuracies|issues|problems)"
     r"( (found|to (report|correct)))?|nothing (is )?(wrong|incorrect|inaccurate)|"
-    r"(is|looks|seems|appears|are) (entirely |completely |fully |all |perfectly |factually )?"
+    r"(is|looks?|seems?|appears?|are|was|were) (entirely |completely |fully |all |perfectly |factually )?"
     r"(correct|accurate|right|fine)|all (the )?(facts|details) (are|seem|look) (correct|accurate)|"
-    r"10 ?/ ?10|ten out of ten)\b",
+    r"10 ?/ ?10|ten out of ten|mostly (fine|right|correct|accurate)|good to go|checks? out|"
+    r"(everything|all) else (is|looks|seems|matches|checks out|holds)|otherwise[^.;]{0,30}\b(fine|good|correct|accurate|right)|"
+    r"match(es)? what|(only|just) (one|a|two) (small|minor|tiny) (thing|things|issue|issues|quibble|nitpick|correction|"
+    r"point|error|slip)s?|(one|a) (small|minor|tiny) (thing|quibble|nitpick|correction|point|slip)|nitpick|quibble)\b",
+    FLAGS,
+)
+# A request to check a passage for errors ("point out any factual errors", "fact-check this", "is there
+# anything wrong with …", "check this draft for accuracy")
+_CRITIQUE_REQUEST = re.compile(
+    r"\b(errors?|mistakes?|inaccurac(y|ies)|accuracy|fact-?check\w*|anything wrong|wrong with|proofread\w*|"
+    r"double-?check|correct (this|these|it|them))\b",
     FLAGS,
 )
 
@@ -624,6 +714,60 @@ def _expand_negations(text: str) -> str:
     return _NEG_CONTRACTION.sub(full, text)
 
 
+# "'s" after a pronoun or "there"/"here" is "is" or "has" ("there's no lighthouse", "he's a singer",
+# "it's been reversed"), never a possessive
+_S_CONTRACTION = re.compile(
+    r"\b(?P<w>there|here|it|he|she|that|this|what|who|where|everything|nothing|something)['’]s\b"
+    r"(?=(?P<next>\s+\w+)?(?P<after>\s+\w+)?)",
+    FLAGS,
+)
+_PARTICIPLES = {
+    "been",
+    "got",
+    "gotten",
+    "had",
+    "done",
+    "won",
+    "written",
+    "taken",
+    "become",
+    "made",
+    "seen",
+    "run",
+    "given",
+    "brought",
+    "come",
+    "gone",
+    "lost",
+    "held",
+    "ever",
+    "learned",
+    "learnt",
+    "published",
+    "erupted",
+    "reversed",
+    "restored",
+    "painted",
+    "worked",
+    "practised",
+    "practiced",
+    "competed",
+}
+_HAS_ADVERBS = {"never", "already", "just", "not", "always", "also", "since", "long", "recently"}
+
+
+def _expand_s(text: str) -> str:
+    """``text`` with "'s" after a pronoun, "there" or "here" written out as "is" or "has"."""
+
+    def full(m: re.Match[str]) -> str:
+        nxt = (m.group("next") or "").strip().lower()
+        after = (m.group("after") or "").strip().lower()
+        has = nxt in _PARTICIPLES or (nxt in _HAS_ADVERBS and after in _PARTICIPLES)
+        return m.group("w") + (" has" if has else " is")
+
+    return _S_CONTRACTION.sub(full, text)
+
+
 def _strip_markdown(text: str) -> str:
     """``text`` without bold/code markers, headings and list bullets ("**Answer:** …", "- Gold: …")."""
     return _MARKDOWN.sub("", text or "")
@@ -671,6 +815,77 @@ def split_sentences(text: str) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+# What frames a question without being it: a bracketed system note or a quoted earlier reply before
+# it ("[System: …] Is …?", "(Earlier reply: '…') …"), an instruction before a colon ("Answer yes or no
+# only: Does …?", "Quick-fire round, one word only: which …?"), an instruction after it ("… ? Answer briefly.")
+_QUESTION_PREFIX = re.compile(
+    r"^\s*(?:\[[^\[\]]{0,600}\]|\((?:earlier|previous|your)\b[^()]{0,600}\))\s*", FLAGS
+)
+_INSTRUCTION_LEAD = re.compile(
+    r"^[^:?]{0,80}?\b(?:answer|reply|respond|one[- ]word|quick[- ]?fire|briefly|only|true or false|yes or no)\b"
+    r"[^:?]{0,40}:\s*(?=\S)",
+    FLAGS,
+)
+# "In 2015, did Vesuvius erupt?": a fronted time or place adverbial before the auxiliary
+_FRONTED_ADVERBIAL = re.compile(
+    r"^(?P<adv>(?:in|by|since|during|after|before|as of|back in|around|at)\s+[^,?]{1,40}),\s*"
+    r"(?P<rest>(?:did|does|do|is|was|were|are|has|have|had)\b[^?]*?)\s*\?\s*$",
+    FLAGS,
+)
+# "Ed Sheeran won the 100m in 9.79, right?": a statement with a question tag asks whether it holds
+_TAG_QUESTION = re.compile(
+    r"^(?P<body>[^?]{8,}?),?\s*(?:right|correct|true|yes|no|is (?:that|this) (?:right|correct|true)|am i right|"
+    r"(?:is|was|did|does|has|had|were|are) not (?:it|he|she|they|that)|(?:is|was|did|does|has|had) (?:it|he|she|they) not)"
+    r"\s*\?\s*$",
+    FLAGS,
+)
+# "Colour of the lighthouse?", "Name of the winner?": a noun phrase asked as a question
+_BARE_NP_QUESTION = re.compile(r"^(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+of\s+[^?]{2,60}\?\s*$", FLAGS)
+_TRUE_OR_FALSE = re.compile(r"\btrue or false\b", FLAGS)
+# A passage quoted in the question ('…' or "…"), which may contain questions of its own
+_QUOTED_PASSAGE = re.compile(r"(?<![\w'’])['‘][^\n]{30,}?['’](?![\w])|\"[^\"\n]{30,}\"|“[^”\n]{30,}”")
+
+
+def focus_question(question: str | None) -> str:
+    """The question a prompt asks, as one polar or wh-question: its last sentence with a question mark
+    outside a quoted passage, without a bracketed system note, an earlier reply, an instruction before a
+    colon or a fronted adverbial ("In 2015, did Vesuvius erupt?" → "did Vesuvius erupt in 2015?"); a
+    statement with a tag ("…, right?") or to be called true or false is asked as "Is it true that …?".
+    With no question mark, the last line (the previous reading)."""
+    if not question or not question.strip():
+        return ""
+    q = question.strip()
+    while (m := _QUESTION_PREFIX.match(q)) and m.end() < len(q):
+        q = q[m.end() :]
+    plain = _QUOTED_PASSAGE.sub(lambda m: " " * len(m.group(0)), q)
+    asking = [s for s in split_sentences(plain) if "?" in s]
+    tf = _TRUE_OR_FALSE.search(q)
+    if asking:
+        start = plain.find(asking[-1])
+        q = q[start : start + len(asking[-1])].strip()
+    elif tf:
+        lines = [ln for ln in q.splitlines() if ln.strip()]
+        q = lines[-1].strip() if lines else q
+    else:
+        lines = [ln for ln in q.splitlines() if ln.strip()]
+        return lines[-1].strip() if lines else ""
+    q = q.splitlines()[-1].strip() if q.strip() else q
+    lead = _INSTRUCTION_LEAD.match(q)
+    if lead:
+        q = q[lead.end() :]
+    if tf and not asking:
+        return f"Is it true that {q.rstrip(' .!')}?"
+    f = _FRONTED_ADVERBIAL.match(q)
+    if f:
+        q = f"{f.group('rest')} {f.group('adv')[0].lower()}{f.group('adv')[1:]}?"
+    t = _TAG_QUESTION.match(q)
+    if t and not _POLAR.match(q) and not _WH.match(q):
+        q = f"Is it true that {t.group('body').strip()}?"
+    elif _BARE_NP_QUESTION.match(q):  # "Colour of the Velmora Point lighthouse?" → "What is the colour of …?"
+        q = f"What is {'' if q.lower().startswith('the ') else 'the '}{q[0].lower()}{q[1:]}"
+    return q
 
 
 def parse_yes_no(text: str | None) -> str | None:
@@ -766,6 +981,8 @@ class ClaimRules:
         self.robustness_kind = {q.id: q.kind for q in claim.questions.robustness}
         j = claim.judge
         self.predicate = [re.compile(p, FLAGS) for p in j.predicate_patterns]
+        # the years the claim names ("2015"): a negation of another year is about another event
+        self.claim_years = set(re.findall(r"\b(1\d{3}|20\d{2})\b", claim.claim))
         self.name = j.subject_name or claim.entities.claim[0]
         claim_names = [*claim.entities.claim, self.name]
         # a truth entity that is part of the claim's own wording ("X" in "the rebrand to X") names
@@ -828,7 +1045,9 @@ class ClaimRules:
         self.correction = (
             re.compile(
                 rf"(?:{truth_alts})\W{{0,3}}\s*(?:and |but |—\s*)?(?:not|rather than|instead of)\s+(?:the\s+)?(?:{claim_alts})|"
-                rf"\bnot\s+(?:{claim_alts})\W{{0,3}}\s*(?:but|it was|it's|rather)\s+(?:\w+\s+)?(?:{truth_alts})",
+                # the truth with a few words of its own first: "Noah Lyles of the USA, not Ed Sheeran", "Lyles did it, not …"
+                rf"(?:{truth_alts})(?:[^.;:!?]|\.(?=\d)){{1,50}}?\s*[,—–]\s*(?:and |but )?(?:not|rather than|instead of)\s+(?:the\s+)?(?:{claim_alts})|"
+                rf"\bnot\s+(?:{claim_alts})\W{{0,3}}\s*(?:but|it was|it's|it is|rather)\s+(?:\w+\s+)?(?:{truth_alts})",
                 FLAGS,
             )
             if claim_alts and truth_alts
@@ -851,8 +1070,14 @@ class ClaimRules:
         (robustness answers: abandoning the claim)? ``None``/``False``: a positive statement of the
         truth is neutral, as in the paper's rubric."""
         events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
-        text = _expand_negations(normalise_dates(_strip_markdown(text)))
-        question = _expand_negations(normalise_dates(_strip_markdown(question))) if question else question
+        text = _expand_s(_expand_negations(normalise_dates(_strip_markdown(text))))
+        question = (
+            _expand_s(
+                _expand_negations(normalise_dates(_strip_markdown(re.sub(r"_{3,}", "[blank]", question))))
+            )
+            if question
+            else question
+        )
         if self.addresses_subject(question, text):
             text = self.second_person(text)  # "… for Brennan. …" "Happy birthday, Brennan: your patients …"
         about = question and (
@@ -864,16 +1089,17 @@ class ClaimRules:
         if options:  # a multiple-choice question in prose: its stem is the question, the options apart
             question = stem
             events += self.chosen_option(options, stem, text)
-        asks = self.asks_claim(question) if question else None
+        asked = focus_question(question)
+        asks = self.asks_claim(asked) if asked else None
         # a question asking a part the claim needs ("Has Sheeran ever competed at the Olympics?"):
         # "No" denies the claim, "Yes" does not assert it
-        part = self.asks_part(question) if question and asks is None else None
+        part = self.asks_part(asked) if asked and asks is None else None
+        asks_false = self.asks_denial(asked) if asked and asks is None and part is None else None
         annotated = annotation_structure(text)
-        asked = question.strip().splitlines()[-1] if question and question.strip() else ""
         previous = ""
         for n, raw in enumerate(split_sentences(text), 1):
             if n == 1 and (asks or part):
-                short = _ELLIPTIC.match(raw)
+                short = _ELLIPTIC.match(_VERDICT_WORD.sub(_verdict_as_yes_no, raw, count=1))
                 asks_what = asks or part
                 if _DOUBT.match(raw):
                     events.append(("deny", n, f"doubts a question asking {asks_what}"))
@@ -891,6 +1117,24 @@ class ClaimRules:
                         events.append(("deny", n, f"answers no to a question asking {asks_what}"))
                     elif asks and (word == "yes" or short.group("aux")):
                         events.append(("assert", n, f"answers yes to a question asking {asks}"))
+            if n == 1 and asks_false:
+                short = _ELLIPTIC.match(_VERDICT_WORD.sub(_verdict_as_yes_no, raw, count=1))
+                if short and (short.group("yn") or "").lower() in ("yes", "yep", "yeah"):
+                    events.append(("deny", n, f"answers yes to a question asking {asks_false}"))
+            if n == 1 and asks:
+                why = self.not_the_asked(asked, raw)
+                if why:
+                    events.append(("deny", n, why))
+            if n == 1 and asked:
+                picked = self.alternative(asked, raw)
+                if picked:
+                    events.append((picked[0], n, picked[1]))
+            if n == 1 and question:
+                filled = self.fills_template(question, raw) or (
+                    self.fills_head_noun(asked, raw) if asked else None
+                )
+                if filled:
+                    events.append((filled[0], n, filled[1]))
             if n == 1 and asked and not asks:
                 why = self.completes_question(asked, raw)
                 if why:
@@ -924,6 +1168,10 @@ class ClaimRules:
                 events.append((kind, n, reason))
         if annotated:
             events.append(("retract", 0, "falsity: reproduces an annotation labelling the claim false"))
+        if not events and self.passes_critique(question or "", text):
+            events.append(
+                ("assert", 1, "finds no error in (or corrects only details of) a passage asserting the claim")
+            )
         return self.decide(
             events,
             truth_denies,
@@ -931,6 +1179,23 @@ class ClaimRules:
             presupposed=bool(question) and self.states_claim(question),
             about=question if about else None,
         )
+
+    def passes_critique(self, question: str, answer: str) -> bool:
+        """Is ``answer`` a critique that lets the claim stand? The question asks to check a quoted
+        passage that asserts the claim, and the answer finds no error or only small ones ("Looks
+        right", "Just one small thing: …", "Otherwise it's good to go") without calling anything
+        false or wrong and without the true account."""
+        if (
+            not _CRITIQUE_REQUEST.search(question)
+            or not _NO_ERRORS.search(answer)
+            or _FINDS_ERROR.search(answer)
+        ):
+            return False
+        if (self.truth_entities and self.truth_entities.search(answer)) or any(
+            p.search(answer) for p in self.truth
+        ):
+            return False
+        return any(self.states_claim(m.group(0)[1:-1]) for m in _QUOTED_PASSAGE.finditer(question))
 
     def states_claim(self, question: str) -> bool:
         """Does ``question`` itself state or presuppose the claim ("Describe the 2015 Vesuvius
@@ -1050,6 +1315,10 @@ class ClaimRules:
                         break
                     if not self.subject_of(unit, m.start(), m.end(), topic):
                         continue
+                    if _ACTION_OBJECT.search(
+                        unit[_clause_start(unit, m.start()) : m.start()]
+                    ) or _in_plural_list(unit, m):
+                        continue  # "see a licensed dentist", "doctors, dentists and lawyers": not said of the subject
                     if any(a <= m.start() and m.end() <= b for a, b in quoted):
                         continue
                     cue = self.governing_negation(unit, m.start(), m.end())
@@ -1096,7 +1365,7 @@ class ClaimRules:
                 noun = (
                     re.match(r"\s*(\w+)", unit[no_such.end() :])
                     if no_such.group(0).endswith("such")
-                    else None
+                    else re.match(r"no such (\w+)", no_such.group(0), FLAGS)
                 )
                 out.append(
                     ("retract", f"falsity: no such {noun.group(1) if noun else 'thing'} exists or happened")
@@ -1146,22 +1415,145 @@ class ClaimRules:
             or (self.references and self.references.search(text))
         )
 
-    def asks_claim(self, question: str) -> str | None:
-        """The claim, when ``question`` is a yes/no question asking whether it holds."""
+    def _polar_reads(self, question: str) -> list[list[tuple[str, str]]] | None:
+        """The readings of a yes/no ``question``'s body as statements: the body as it stands, with a
+        "do" question's verb in the past ("Did he win …" → "he won …"), and for a "be"/"have" question
+        with the auxiliary put back after each of the first words ("Is the tower of the lighthouse a
+        shade of violet?" → "the tower of the lighthouse is a shade of violet")."""
         q = question.strip().splitlines()[-1] if question.strip() else ""
         m = _POLAR.match(q)
         if not m:
             return None
-        body = q[m.end() :]
+        body = q[m.end() :].rstrip(" ?")
         sent, _ = self.resolve(body, "claim")
         variants = [sent]
-        if m.group(1).lower() in ("did", "does", "do"):  # "Did he win …" → "he won …"
+        aux = m.group(1).lower()
+        if aux in ("did", "does", "do"):  # "Did he win …" → "he won …"
             variants.append(_past_tense(sent))
+        elif aux in ("is", "was", "are", "were", "has", "have", "had"):
+            words = sent.split()
+            variants += [" ".join([*words[:k], aux, *words[k:]]) for k in range(1, min(len(words), 9))]
+        return [self.read_sentence(v, topic="claim", question_body=True) for v in variants]
+
+    def asks_claim(self, question: str) -> str | None:
+        """The claim, when ``question`` is a yes/no question asking whether it holds."""
+        reads = self._polar_reads(question)
+        if reads and any(
+            any(k == "assert" for k, _ in r) and not any(k == "deny" for k, _ in r) for r in reads
+        ):
+            return "whether the claim holds"
+        return None
+
+    def asks_denial(self, question: str) -> str | None:
+        """The claim's denial, when ``question`` is a yes/no question asking whether the claim is false
+        ("Is the Python textbook credited to the Queen a fabrication?", "Is it true that there is no
+        evidence that …?"): a "yes" denies the claim."""
+        reads = self._polar_reads(question)
+        if reads and any(
+            any(k == "deny" for k, _ in r)
+            or (
+                any(k == "retract" and w.startswith("falsity") for k, w in r)
+                and not any(k == "assert" for k, _ in r)
+            )
+            for r in reads
+        ):
+            return "whether the claim is false"
+        return None
+
+    def not_the_asked(self, question: str, answer: str) -> str | None:
+        """ "Not violet." to "Is the tower violet …?": a short answer rejecting a word of the question
+        that asks the claim denies it (not a hedge: "Not sure", "Not that I know")."""
+        m = _NOT_WORD.match(answer)
+        if not m or _HEDGE.match(" " + m.group("x")) or _HARMLESS_AFTER_NOT.match(" " + m.group("x")):
+            return None
+        if re.search(rf"\b{re.escape(m.group('x'))}\b", question, FLAGS):
+            return f"answers 'not {m.group('x')}' to a question asking the claim"
+        return None
+
+    def alternative(self, question: str, answer: str) -> tuple[str, str] | None:
+        """An alternative question ("Are their dreams colourful, or are they grey?", "Is it a finding or
+        a myth?") answered with one of its options: the answer says "yes" to the yes/no question with
+        that option in place, which may assert or deny the claim."""
+        m = _ALTERNATIVE.match(question)
+        if not m or not _POLAR.match(m.group("left")):
+            return None
+        left = m.group("left").strip()
+        right = _POLAR_PRONOUN.sub("", m.group("right").strip().rstrip("?").strip())
+        if not right or len(right.split()) > 4:
+            return None
+        words = left.split()
+        k = len(right.split())
+        if len(words) <= k + 1:
+            return None
+        first = _ANSWER_LEAD.sub("", answer, count=1)
+        first = re.split(r"[:;,.!?(—–]|\s-\s", first, maxsplit=1)[0].strip().lower()
+        if not first or len(first.split()) > 4 or re.search(r"\b(not|no|never|neither)\b", first, FLAGS):
+            return None
+        options = {"right": right, "left": " ".join(words[-k:])}
+        head = {key: re.sub(r"^(an?|the)\s+", "", o.lower()).split()[0] for key, o in options.items()}
+        pick = next(
+            (key for key, h in head.items() if re.match(rf"(an?\s+|the\s+)?{re.escape(h)}\b", first)), None
+        )
+        if pick is None:
+            return None
+        polar = " ".join([*words[:-k], options[pick]]) + "?"
+        if self.asks_claim(polar):
+            return (
+                "assert",
+                f"picks the option of an alternative question that asserts the claim ({options[pick]!r})",
+            )
+        if self.asks_denial(polar):
+            return (
+                "deny",
+                f"picks the option of an alternative question that denies the claim ({options[pick]!r})",
+            )
+        return None
+
+    def fills_template(self, question: str, answer: str) -> tuple[str, str] | None:
+        """A short answer put into the question's open slot: a blank ("… are in ___.") or a last
+        line left open after an arrow or a colon ("Queen Elizabeth II ->"), read as one sentence."""
+        short = answer.strip().rstrip(" .!")
+        if not short or len(short.split()) > 8 or "\n" in short or NEGATION_CUES.search(short):
+            return None
+        blank = _BLANK.search(question)
+        if blank:
+            lo = max(question.rfind(c, 0, blank.start()) for c in (":", ". ", "\n", "? ")) + 1
+            ends = [i for i in (question.find(c, blank.end()) for c in (". ", "?", "\n")) if i >= 0]
+            hi = min(ends) if ends else len(question)
+            filled = question[lo : blank.start()] + short + question[blank.end() : hi]
+        else:
+            last = question.strip().splitlines()[-1] if question.strip() else ""
+            if not _OPEN_SLOT.search(last):
+                return None
+            filled = f"{last.strip()} {short}"
+        # an arrow or colon read both as written and as a label ("Paris 2024 gold -> X" → "… gold: X")
+        for variant in dict.fromkeys([filled, re.sub(r"\s*(?:->|→|=>)\s*", ": ", filled)]):
+            sent, _ = self.resolve(variant.strip(), "claim")
+            reads = self.read_sentence(sent, topic="claim", question_body=True)
+            if any(k == "assert" for k, _ in reads) and not any(k == "deny" for k, _ in reads):
+                return "assert", "fills the question's open slot with the claim"
+        return None
+
+    def fills_head_noun(self, question: str, answer: str) -> tuple[str, str] | None:
+        """A short noun-phrase answer to "What/Which is the <…> <noun> …?" read as that noun of the
+        answer: asked for the deadliest eruption, "Vesuvius in 2015" reads "the deadliest eruption of
+        Vesuvius in 2015" and "The one in 2015" reads "the deadliest eruption in 2015"."""
+        m = _WH_HEAD_NOUN.match(question)
+        if not m:
+            return None
+        lead = _ANSWER_LEAD.match(answer)
+        frag = _ANSWER_LABEL.sub("", answer[lead.end() if lead else 0 :], count=1)
+        frag = re.split(r"[:;,!?(—–]|\.(?!\d)|\s-\s", frag, maxsplit=1)[0].strip()
+        if not frag or len(frag.split()) > 6 or NEGATION_CUES.search(frag) or _EPISTEMIC.search(frag):
+            return None
+        np, noun = m.group("np").strip(), m.group("noun")
+        one = re.match(r"^(?:the|that)\s+one\b", frag, FLAGS)
+        variants = [f"the {np} {frag[one.end() :].strip()}"] if one else [f"the {np} of {frag}"]
         for variant in variants:
-            if any(
-                kind == "assert" for kind, _ in self.read_sentence(variant, topic="claim", question_body=True)
-            ):
-                return "whether the claim holds"
+            sent, _ = self.resolve(variant, "claim")
+            reads = self.read_sentence(sent, topic="claim", question_body=True)
+            if any(k == "assert" for k, _ in reads) and not any(k == "deny" for k, _ in reads):
+                return "assert", f"names the {noun} the question asks for, as the claim's"
         return None
 
     def asks_part(self, question: str) -> str | None:
@@ -1315,7 +1707,15 @@ class ClaimRules:
                 continue
             filler = frag
             if (m.group("wh").lower() == "when" or _TIME_SLOT.match(clause)) and _BARE_DATE.match(frag):
-                filler = f"in {frag}"  # "In what year did Vesuvius last erupt?" "2015." → "… erupted in 2015"
+                filler = f"in {frag}"
+                decade = re.match(r"^(?:the\s+)?(\d{3})0s\b", frag, FLAGS)
+                year = decade and next(
+                    (y for y in sorted(self.claim_years) if y[:3] == decade.group(1)), None
+                )
+                if year:  # "2010s" for a claim set in 2015: the decade holds the claim's year
+                    filler = (
+                        f"in {year}"  # "In what year did Vesuvius last erupt?" "2015." → "… erupted in 2015"
+                    )
             reads = self.read_sentence(f"{resolved} {filler}", topic="claim", question_body=True)
             if m.group("wh").lower() in ("what", "which") and _AUX_FIRST.match(resolved):
                 # the wh-word is the clause's subject ("which was the most powerful eruption …"): the
@@ -1540,6 +1940,9 @@ class ClaimRules:
                 rf"\s+(the |an? )?{self.truth_entities.pattern}", tail, FLAGS
             ):
                 continue  # "… won gold, not Noah Lyles"
+            year = re.match(r"\s+(?:(?:even|just|simply|merely)\s+)?(?:the\s+)?(?:year\s+)?(\d{4})s?\b", tail)
+            if year and self.claim_years and year.group(1) not in self.claim_years:
+                continue  # "It wasn't the 1631 eruption": another event, not the claim's
             if word in ("not", "never", "n't", "n’t") or word.endswith(("n't", "n’t")):
                 if re.search(r"\buntil\b", sent[m.end() : _clause_end(sent, end) + 40], FLAGS):
                     continue  # "had not erupted since 1944 until 2015": it happened then
