@@ -379,3 +379,32 @@ def test_rejudge_counts_the_verdicts_a_judge_change_moves(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "1 of 2 rule verdicts change (50.0%); yes → no: 1" in p.stdout
     assert (stage / "responses.jsonl").read_bytes() == before
+
+
+def test_blind4_gold_labels_are_reproduced_by_a_second_annotator():
+    """The sealed set's gold labels were given again, independently (without the gold, from the
+    same claims brief and label rules): the README's statement of that agreement is what the two
+    label sets give today, so the judge's gap to the gold is its own, not label noise."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from negneg.evals.judge_cases import cases_dir, load_judge_cases
+    from negneg.evals.metrics import cohen_kappa
+
+    root = Path(__file__).resolve().parents[1]
+    second = yaml.safe_load((root / "tests" / "data" / "blind4_second_annotator.yaml").read_text())["labels"]
+    files = load_judge_cases(cases_dir() / "blind4")
+    assert set(second) == set(files)
+    gold, other = [], []
+    for claim_id, f in files.items():
+        assert set(second[claim_id]) == {c.id for c in f.cases}
+        gold += [c.gold for c in f.cases]
+        other += [second[claim_id][c.id] for c in f.cases]
+    agree = sum(a == b for a, b in zip(gold, other, strict=True))
+    readme = (root / "README.md").read_text()
+    stated = re.search(r"agreed\s+with\s+them\s+on\s+(\d+)\s+of\s+(\d+)\s+\(κ\s+(\d\.\d\d)\)", readme)
+    assert stated, "README lost the second annotator's agreement on blind4"
+    assert (int(stated.group(1)), int(stated.group(2))) == (agree, len(gold))
+    assert float(stated.group(3)) == round(cohen_kappa(gold, other), 2)
