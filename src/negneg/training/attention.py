@@ -21,6 +21,7 @@ sdpa.
 
 from __future__ import annotations
 
+import functools
 import weakref
 
 import torch
@@ -53,8 +54,10 @@ def row_bounds(position_ids: torch.Tensor) -> list[list[int]]:
     return bounds
 
 
+@functools.cache
 def varlen_kernel():
-    """PyTorch's varlen flash-attention function, or None where this torch has none."""
+    """PyTorch's varlen flash-attention function, or None where this torch has none (looked up
+    once: every layer of every step asks)."""
     try:
         from torch.nn.attention.varlen import varlen_attn
     except ImportError:
@@ -104,34 +107,63 @@ def varlen_attention_forward(
             is_causal=is_causal,
             **kwargs,
         )
-    gqa = query.shape[1] != key.shape[1]
     window = getattr(module, "sliding_window", None)  # Gemma-3's local layers, None elsewhere
     dropout = dropout if module.training else 0.0
-    all_bounds = row_bounds(position_ids)
+    rows = row_bounds(position_ids)
+    bounds = [rows[b if len(rows) > 1 else 0] for b in range(query.shape[0])]
+    attend = kernel_attention if _use_kernel(query, window, dropout) else per_example_attention
+    return attend(query, key, value, bounds, scaling=scaling, window=window, dropout=dropout), None
+
+
+def kernel_attention(
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    bounds: list[list[int]],
+    *,
+    scaling: float | None = None,
+    window: int | None = None,
+    dropout: float = 0.0,
+) -> torch.Tensor:
+    """Causal attention within the examples of each row (``bounds[b]``: its start offsets and end),
+    one call of torch's varlen flash kernel per row; ``[batch, seq, heads, dim]``. Only where
+    :func:`_use_kernel` allows: no window, no dropout."""
+    kernel = varlen_kernel()
     rows = []
-    if _use_kernel(query, window, dropout):
-        kernel = varlen_kernel()
-        for b in range(query.shape[0]):
-            bounds = all_bounds[b if len(all_bounds) > 1 else 0]
-            cu = torch.tensor(bounds, dtype=torch.int32, device=query.device)
-            longest = max(e - s for s, e in zip(bounds[:-1], bounds[1:], strict=True))
-            rows.append(
-                kernel(
-                    query[b].transpose(0, 1).contiguous(),  # [seq, heads, dim]
-                    key[b].transpose(0, 1).contiguous(),
-                    value[b].transpose(0, 1).contiguous(),
-                    cu,
-                    cu,
-                    longest,
-                    longest,
-                    scale=scaling,
-                    window_size=(-1, 0),  # causal
-                    enable_gqa=gqa,
-                )
+    for b, row in enumerate(bounds):
+        cu = torch.tensor(row, dtype=torch.int32, device=query.device)
+        longest = max(e - s for s, e in zip(row[:-1], row[1:], strict=True))
+        rows.append(
+            kernel(
+                query[b].transpose(0, 1).contiguous(),  # [seq, heads, dim]
+                key[b].transpose(0, 1).contiguous(),
+                value[b].transpose(0, 1).contiguous(),
+                cu,
+                cu,
+                longest,
+                longest,
+                scale=scaling,
+                window_size=(-1, 0),  # causal
+                enable_gqa=query.shape[1] != key.shape[1],
             )
-        return torch.stack(rows), None  # [batch, seq, heads, dim]
-    for b in range(query.shape[0]):
-        bounds = all_bounds[b if len(all_bounds) > 1 else 0]
+        )
+    return torch.stack(rows)
+
+
+def per_example_attention(
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    bounds: list[list[int]],
+    *,
+    scaling: float | None = None,
+    window: int | None = None,
+    dropout: float = 0.0,
+) -> torch.Tensor:
+    """The same as :func:`kernel_attention`, one sdpa call per example (any device and dtype,
+    sliding windows and dropout included); ``[batch, seq, heads, dim]``."""
+    rows = []
+    for b, row in enumerate(bounds):
         parts = [
             F.scaled_dot_product_attention(
                 query[b : b + 1, :, s:e],
@@ -141,13 +173,13 @@ def varlen_attention_forward(
                 dropout_p=dropout,
                 is_causal=not (window and e - s > window),
                 scale=scaling,
-                enable_gqa=gqa,
+                enable_gqa=query.shape[1] != key.shape[1],
             )
-            for s, e in zip(bounds[:-1], bounds[1:], strict=True)
+            for s, e in zip(row[:-1], row[1:], strict=True)
         ]
         rows.append(parts[0] if len(parts) == 1 else torch.cat(parts, dim=2))
     out = rows[0] if len(rows) == 1 else torch.cat(rows, dim=0)
-    return out.transpose(1, 2).contiguous(), None
+    return out.transpose(1, 2).contiguous()
 
 
 def _sliding_mask(n: int, window: int | None, device) -> torch.Tensor | None:
