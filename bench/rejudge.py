@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from negneg.claims.loader import load_claim
-from negneg.evals.judges import judge_responses
+from negneg.evals.judges import judge_all
 from negneg.io import load_jsonl_models
 from negneg.records import Response
 
@@ -25,16 +25,12 @@ def rejudge(workdir: Path) -> tuple[int, collections.Counter]:
     """(rule verdicts stored, Counter of (old, new) for those that change)."""
     total, moves = 0, collections.Counter()
     for path in sorted(workdir.glob("eval/*/responses.jsonl")):
-        by_claim: dict[str, list[Response]] = collections.defaultdict(list)
-        for r in load_jsonl_models(Response, path):
-            if r.verdict is not None and r.judge == "rule":
-                by_claim[r.claim_id].append(r)
-        for claim_id, stored in by_claim.items():
-            fresh = judge_responses(stored, load_claim(claim_id), "rule")
-            for old, new in zip(stored, fresh, strict=True):
-                total += 1
-                if old.verdict != new.verdict:
-                    moves[(old.verdict, new.verdict)] += 1
+        stored = [r for r in load_jsonl_models(Response, path) if r.verdict is not None and r.judge == "rule"]
+        claims = {cid: load_claim(cid) for cid in {r.claim_id for r in stored}}
+        for old, new in zip(stored, judge_all(stored, claims, "rule"), strict=True):
+            total += 1
+            if old.verdict != new.verdict:
+                moves[(old.verdict, new.verdict)] += 1
     return total, moves
 
 

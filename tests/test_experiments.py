@@ -141,12 +141,17 @@ def test_every_preset_dry_runs_with_an_estimate(preset, tmp_path, capsys):
     """Each bundled preset plans and gets a time estimate for every stage kind it uses; a preset
     whose opt-in prerequisite is absent (the second embedded model, the paper's released
     documents) refuses in one line that names the fix."""
+    from negneg.errors import UserInputError
     from negneg.experiments.presets import preset_path
-    from negneg.models.embedded import _gemma_installed, embedded_dir
+    from negneg.models.embedded import check_available
 
     # the second model is there once its package is installed or it was converted before (a
     # converted copy in $NEGNEG_HOME serves every checkout and venv of the machine)
-    gemma = _gemma_installed() or (embedded_dir("gemma3-270m") / "negneg_source.json").exists()
+    try:
+        check_available("gemma3-270m")
+        gemma = True
+    except UserInputError:
+        gemma = False
     missing = None
     if preset == "cross-model" and not gemma:
         missing = "make models"
