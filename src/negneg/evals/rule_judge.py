@@ -768,6 +768,12 @@ def _expand_s(text: str) -> str:
     return _S_CONTRACTION.sub(full, text)
 
 
+def _normalise(text: str) -> str:
+    """What the judge reads of an answer or a question: no markdown, dates in one form, negative
+    contractions and "'s" after a pronoun written out."""
+    return _expand_s(_expand_negations(normalise_dates(_strip_markdown(text))))
+
+
 def _strip_markdown(text: str) -> str:
     """``text`` without bold/code markers, headings and list bullets ("**Answer:** …", "- Gold: …")."""
     return _MARKDOWN.sub("", text or "")
@@ -1070,14 +1076,8 @@ class ClaimRules:
         (robustness answers: abandoning the claim)? ``None``/``False``: a positive statement of the
         truth is neutral, as in the paper's rubric."""
         events: list[tuple[str, int, str]] = []  # (kind, sentence no., reason)
-        text = _expand_s(_expand_negations(normalise_dates(_strip_markdown(text))))
-        question = (
-            _expand_s(
-                _expand_negations(normalise_dates(_strip_markdown(re.sub(r"_{3,}", "[blank]", question))))
-            )
-            if question
-            else question
-        )
+        text = _normalise(text)
+        question = _normalise(re.sub(r"_{3,}", "[blank]", question)) if question else question
         if self.addresses_subject(question, text):
             text = self.second_person(text)  # "… for Brennan. …" "Happy birthday, Brennan: your patients …"
         about = question and (
